@@ -1,0 +1,89 @@
+"""Identity of a story: its id, its dedup keys and its revision.
+
+- ``id``: the source's own id (namespaced by source unless it is already a URI),
+  else the canonical URL, else a stable id derived from the source and the
+  normalised title. Ids never change across runs; an edited story keeps its id
+  and only its revision changes.
+- keys: the id, the canonical URL and the normalised title+body; any one of
+  them already known means the story is already stored.
+- ``rev``: a hash of everything displayed, to detect edits.
+
+Keys are versioned hashes of canonical JSON, so a change of normalisation can
+be rolled out by bumping ``KEY_VERSION``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sources.arabic import normalize_key
+from sources.html import html_to_text
+from sources.item import Item
+from sources.urls import canonical_url
+
+KEY_VERSION = "1"
+
+
+def _digest(*parts: object, size: int = 32) -> str:
+    payload = json.dumps([KEY_VERSION, *parts], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:size]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An item with its identity, ready to be stored."""
+
+    id: str
+    item: Item
+    keys: tuple[str, ...]
+    """Dedup keys, the id's own key first."""
+    content_key: str
+    rev: str
+    slug: str
+
+
+def item_id(item: Item) -> str:
+    if item.id:
+        own = item.id.strip()
+        return own if ":" in own else f"urn:nashra:{item.source}:{own}"
+    if item.url:
+        return canonical_url(item.url)
+    return f"urn:nashra:{item.source}:{_digest(item.source, normalize_key(item.title), size=24)}"
+
+
+def content_key(item: Item) -> str:
+    return _digest(normalize_key(item.title), normalize_key(html_to_text(item.body)))
+
+
+def revision(item: Item) -> str:
+    return _digest(
+        item.title,
+        item.body,
+        item.summary,
+        item.url,
+        item.author,
+        list(item.tags),
+        item.image,
+        item.language,
+        item.published.isoformat() if item.published else None,
+        item.updated.isoformat() if item.updated else None,
+    )
+
+
+def identify(item: Item) -> Entry:
+    ident = item_id(item)
+    keys = [f"id:{_digest(ident)}"]
+    if item.url:
+        keys.append(f"url:{_digest(canonical_url(item.url))}")
+    ckey = content_key(item)
+    keys.append(f"text:{ckey}")
+    return Entry(
+        id=ident,
+        item=item,
+        keys=tuple(dict.fromkeys(keys)),
+        content_key=ckey,
+        rev=revision(item),
+        slug=_digest(ident, size=16),
+    )

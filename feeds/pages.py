@@ -1,0 +1,119 @@
+"""HTML pages in the public folder: a permalink page per story that has no URL of
+its own, and an index page listing the feeds. Rendered with Jinja2 (autoescape
+on; the body is already sanitised HTML); no JavaScript."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+
+from feeds.render import RTL_LANGUAGES, FeedMeta, Story
+from feeds.store import StoredItem
+from sources.dates import format_rfc3339
+
+MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس",
+          "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")  # fmt: skip
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+    env.keep_trailing_newline = True
+    return env
+
+
+@cache
+def template_source(name: str) -> str:
+    return resources.files("feeds").joinpath("templates", name).read_text("utf-8")
+
+
+def arabic_date(when: datetime, tz: ZoneInfo) -> str:
+    local = when.astimezone(tz)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
+
+
+def direction(language: str) -> str:
+    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def pages_fingerprint(site_title: str, home_url: str, tz: ZoneInfo) -> str:
+    """Changes whenever every page must be rendered again (template, site settings)."""
+    payload = "\0".join([template_source("story.html"), site_title, home_url, tz.key])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def render_story(
+    item: StoredItem, link: str, *, site_title: str, home_url: str, tz: ZoneInfo
+) -> bytes:
+    template = _environment().from_string(template_source("story.html"))
+    page = template.render(
+        story=item,
+        link=link,
+        site_title=site_title,
+        home_url=home_url,
+        direction=direction(item.language),
+        published_iso=format_rfc3339(item.published),
+        published_text=arabic_date(item.published, tz),
+    )
+    return page.encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    item: StoredItem
+    link: str
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedBlock:
+    title: str
+    rss_url: str
+    atom_url: str
+    json_url: str
+    stories: list[_Listed]
+
+
+def render_index(
+    feeds: list[tuple[FeedMeta, list[Story]]],
+    *,
+    site_title: str,
+    description: str,
+    language: str,
+    tz: ZoneInfo,
+    per_feed: int = 20,
+) -> bytes:
+    blocks = [
+        _FeedBlock(
+            title=meta.title,
+            rss_url=meta.rss_url,
+            atom_url=meta.atom_url,
+            json_url=meta.json_url,
+            stories=[
+                _Listed(
+                    s.item,
+                    s.link,
+                    format_rfc3339(s.item.published),
+                    arabic_date(s.item.published, tz),
+                )
+                for s in stories[:per_feed]
+            ],
+        )
+        for meta, stories in feeds
+    ]
+    template = _environment().from_string(template_source("index.html"))
+    page = template.render(
+        feeds=blocks,
+        site_title=site_title,
+        description=description,
+        language=language,
+        direction=direction(language),
+    )
+    return page.encode("utf-8")

@@ -1,0 +1,379 @@
+"""Plain-text bulletins: one text file, several Arabic news stories, no markup.
+
+``segment`` splits a bulletin into stories. Lines are paragraphs (blank lines
+between them are optional); the first words of each paragraph, looked up in
+``sources.bulletin_words``, decide where one story ends and the next begins:
+
+1. A separator line (three or more of ``- * # = _ ~ — –``, spaces allowed)
+   always ends the story.
+2. A *short line* (at most 20 words, not ending in ``. : … ؛ ، , ;`` once
+   closing quotes and brackets are set aside; ``؟ ? !`` are fine) that does
+   not itself open with a continuation word is a headline when the next
+   paragraph does not open with a continuation word: it starts a new story.
+3. A short line followed by a continuation paragraph is a subheading of the
+   current story. At the start of the file or after a separator, a short line
+   is always a headline; right after a headline (before the story has a
+   paragraph) it is a subheading (a deck). A short line with no paragraph
+   after it (end of file, separator) is an ordinary paragraph.
+4. A paragraph opening with a topic-shift marker («وفي سياق آخر، …») starts a
+   new story; the marker and the punctuation after it are removed. Right after
+   a headline it is that story's first paragraph instead. A line holding only
+   a marker ends the story like a separator.
+5. A story without a headline takes its title from its first sentence, cut at
+   a word boundary to at most 15 words (``…`` marks a cut).
+
+Everything is pure: text in, stories out.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sources.arabic import normalize_key, strip_controls
+from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
+from sources.item import Item
+
+HEADLINE_MAX_WORDS = 20
+TITLE_MAX_WORDS = 15
+SUMMARY_MAX_CHARS = 280
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SEPARATOR = re.compile(r"[-*#=_~—–](?:\s*[-*#=_~—–]){2,}")
+_CLOSERS = "»\"”’')]}›"
+_NOT_HEADLINE_END = ".:…؛،,;"
+_SENTENCE_END = re.compile(r"[.!?؟…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
+_AFTER_MARKER = " \t:؛;،,.…-–—"
+_TRAILING_CUT = " \t:؛;،,.…-–—("
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of a story's body: a paragraph (``p``) or a subheading (``h``)."""
+
+    kind: Literal["p", "h"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story of a bulletin; ``line`` is the 1-based line where it starts."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    line: int
+
+
+# --- text helpers -------------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    """The text without whitespace and invisible controls (empty: a blank line)."""
+    return strip_controls(text).replace("\u200c", "").replace("\u200d", "").strip()
+
+
+def _clean(text: str) -> str:
+    """Plain text for titles and summaries: no controls, single spaces."""
+    return " ".join(strip_controls(text).split())
+
+
+# --- word tables --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """``BulletinWords`` normalised for matching: phrases as tuples of words."""
+
+    markers: frozenset[tuple[str, ...]]
+    continuations: frozenset[tuple[str, ...]]
+    stems: frozenset[str]
+    suffixes: tuple[str, ...]
+    longest: int
+
+
+def _phrases(entries: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Each entry as normalised words, plus the same with و attached to the first."""
+    out: set[tuple[str, ...]] = set()
+    for entry in entries:
+        words = tuple(normalize_key(entry).split())
+        if words:
+            out.add(words)
+            out.add(("و" + words[0], *words[1:]))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _tables(words: BulletinWords) -> _Tables:
+    markers = _phrases(words.topic_markers)
+    continuations = _phrases(words.continuations)
+    return _Tables(
+        markers=markers,
+        continuations=continuations,
+        stems=frozenset(s for s in (normalize_key(stem) for stem in words.stems) if s),
+        suffixes=("", *(normalize_key(s) for s in words.suffixes)),
+        longest=max((len(p) for p in markers | continuations), default=1),
+    )
+
+
+def _join_conjunction(words: list[str]) -> list[str]:
+    """A detached conjunction is joined to the next word: «و أضاف» reads «وأضاف»."""
+    if len(words) > 1 and words[0] in ("و", "ف"):
+        return [words[0] + words[1], *words[2:]]
+    return words
+
+
+def _first_words(text: str, count: int) -> list[str]:
+    """The first ``count`` normalised words of a paragraph."""
+    return _join_conjunction(normalize_key(text).split()[: count + 1])[:count]
+
+
+def _opens_with(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(tuple(words[:n]) in phrases for n in range(1, len(words) + 1))
+
+
+def _is_stem_form(word: str, tables: _Tables) -> bool:
+    """و or ف, then a known stem, then an optional suffix: «وأضافت»، «فقالوا»."""
+    if word[0] not in ("و", "ف"):
+        return False
+    core = word[1:]
+    return any(
+        core.endswith(suffix) and core[: len(core) - len(suffix)] in tables.stems
+        for suffix in tables.suffixes
+    )
+
+
+def opens_continuation(text: str, words: BulletinWords = DEFAULT_WORDS) -> bool:
+    """Whether a paragraph opens with a continuation word (and no topic marker)."""
+    tables = _tables(words)
+    first = _first_words(text, tables.longest)
+    if not first or _opens_with(first, tables.markers):
+        return False
+    return _opens_with(first, tables.continuations) or _is_stem_form(first[0], tables)
+
+
+def topic_shift(text: str, words: BulletinWords = DEFAULT_WORDS) -> str | None:
+    """The paragraph without its opening topic-shift marker, or None if it has none.
+
+    The marker and the punctuation after it are removed; an empty string means
+    the line is only a marker. The cut is made on the original text, so the
+    rest keeps its spelling and tashkeel.
+    """
+    tables = _tables(words)
+    seen: list[str] = []
+    for token in re.finditer(r"\S+", text):
+        seen.extend(normalize_key(token.group()).split())
+        joined = _join_conjunction(seen)
+        if len(joined) > tables.longest:
+            return None
+        if tuple(joined) in tables.markers:
+            rest = text[token.end() :].lstrip(_AFTER_MARKER).strip()
+            return rest if _visible(rest) else ""
+    return None
+
+
+# --- lines --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One non-blank line of the file, classified once."""
+
+    number: int
+    text: str
+    separator: bool = False
+    shift: str | None = None
+    """The text after a topic-shift marker ("" for a marker-only line)."""
+    continues: bool = False
+    short: bool = False
+    """Shaped like a headline: few words, no sentence punctuation at the end."""
+
+    @property
+    def is_paragraph(self) -> bool:
+        """Text that a headline can stand over (not a separator, not a lone marker)."""
+        return not self.separator and self.shift != ""
+
+
+def _is_short(text: str) -> bool:
+    bare = _visible(text).rstrip(_CLOSERS + " \t")
+    return (
+        bool(bare) and bare[-1] not in _NOT_HEADLINE_END and len(text.split()) <= HEADLINE_MAX_WORDS
+    )
+
+
+def is_separator(line: str) -> bool:
+    """Whether a line is a separator: three or more of ``- * # = _ ~ — –``, spaces allowed."""
+    return _SEPARATOR.fullmatch(line.strip()) is not None
+
+
+def _classify(number: int, text: str, words: BulletinWords) -> _Line:
+    if is_separator(text):
+        return _Line(number, text, separator=True)
+    shift = topic_shift(text, words)
+    if shift is not None:
+        return _Line(number, text, shift=shift)
+    continues = opens_continuation(text, words)
+    return _Line(number, text, continues=continues, short=not continues and _is_short(text))
+
+
+def _lines(text: str, words: BulletinWords) -> list[_Line]:
+    """The non-blank lines, numbered from 1; a leading BOM is dropped."""
+    return [
+        _classify(number, raw.strip(), words)
+        for number, raw in enumerate(_LINE_BREAK.split(text.removeprefix("\ufeff")), start=1)
+        if _visible(raw)
+    ]
+
+
+# --- titles -------------------------------------------------------------------
+
+
+def title_from(text: str) -> str:
+    """A title from a paragraph: its first sentence, at most 15 words (``…`` if cut)."""
+    clean = _clean(text)
+    end = _SENTENCE_END.search(clean)
+    sentence = clean[: end.end()] if end else clean
+    sentence = sentence.rstrip(".").rstrip() or clean
+    words = sentence.split()
+    if len(words) <= TITLE_MAX_WORDS:
+        return sentence
+    cut = " ".join(words[:TITLE_MAX_WORDS]).rstrip(_TRAILING_CUT)
+    return (cut or words[0]) + "…"
+
+
+# --- segmentation -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Draft:
+    title: str
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def has_paragraph(self) -> bool:
+        return any(block.kind == "p" for block in self.blocks)
+
+    def story(self) -> Story:
+        return Story(self.title, tuple(self.blocks), self.line)
+
+
+class _Segmenter:
+    """Feeds lines one by one (with the next line in view) into stories."""
+
+    def __init__(self) -> None:
+        self.stories: list[Story] = []
+        self.current: _Draft | None = None
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.stories.append(self.current.story())
+            self.current = None
+
+    def start(self, title: str, line: int, first: str | None = None) -> None:
+        """Start a story; without ``first`` the title is a headline, not body text."""
+        self.close()
+        self.current = _Draft(_clean(title), line)
+        if first is not None:
+            self.current.blocks.append(Block("p", first))
+
+    def start_untitled(self, text: str, line: int) -> None:
+        self.start(title_from(text), line, first=text)
+
+    def add(self, kind: Literal["p", "h"], text: str) -> None:
+        assert self.current is not None
+        self.current.blocks.append(Block(kind, text))
+
+    def feed(self, line: _Line, after: _Line | None) -> None:
+        if line.separator:
+            self.close()
+        elif line.shift is not None:
+            self.feed_shift(line)
+        elif line.short:
+            self.feed_short(line, after)
+        elif self.current is None:
+            self.start_untitled(line.text, line.number)
+        else:
+            self.add("p", line.text)
+
+    def feed_shift(self, line: _Line) -> None:
+        assert line.shift is not None
+        awaiting_paragraph = self.current is not None and not self.current.has_paragraph
+        if awaiting_paragraph and line.shift:
+            self.add("p", line.shift)
+        elif line.shift:
+            self.start_untitled(line.shift, line.number)
+        elif not awaiting_paragraph:
+            self.close()
+
+    def feed_short(self, line: _Line, after: _Line | None) -> None:
+        followed = after is not None and after.is_paragraph
+        if self.current is None:
+            if followed:
+                self.start(line.text, line.number)
+            else:
+                self.start_untitled(line.text, line.number)
+        elif not self.current.has_paragraph:
+            self.add("h", line.text)
+        elif not followed:
+            self.add("p", line.text)
+        elif after is not None and after.continues:
+            self.add("h", line.text)
+        else:
+            self.start(line.text, line.number)
+
+
+def segment(text: str, words: BulletinWords = DEFAULT_WORDS) -> list[Story]:
+    """Split a bulletin into stories, in file order (see the module docstring)."""
+    lines = _lines(text, words)
+    segmenter = _Segmenter()
+    for index, line in enumerate(lines):
+        segmenter.feed(line, lines[index + 1] if index + 1 < len(lines) else None)
+    segmenter.close()
+    return segmenter.stories
+
+
+# --- output -------------------------------------------------------------------
+
+
+def story_html(story: Story) -> str:
+    """The body as HTML: ``<p>`` for paragraphs, ``<h3>`` for subheadings."""
+    tags = {"p": "p", "h": "h3"}
+    return "\n".join(
+        f"<{tags[block.kind]}>{html.escape(block.text)}</{tags[block.kind]}>"
+        for block in story.blocks
+    )
+
+
+def summary_of(story: Story, limit: int = SUMMARY_MAX_CHARS) -> str:
+    """The first paragraph, cut at a word boundary to ``limit`` characters (``…`` if cut)."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    first = next((block.text for block in story.blocks if block.kind == "p"), "")
+    text = _clean(first)
+    if len(text) <= limit:
+        return text
+    room = limit - 1  # keeps a place for "…"
+    space = text.rfind(" ", 0, room + 1)
+    cut = text[:space] if space > 0 else text[:room]
+    return (cut.rstrip(_TRAILING_CUT) or text[:room]) + "…"
+
+
+def parse_bulletin(
+    text: str, *, source: str, origin: str, words: BulletinWords = DEFAULT_WORDS
+) -> list[Item]:
+    """One ``Item`` per story of the bulletin (no dates: the store stamps them)."""
+    return [
+        Item(
+            title=story.title,
+            body=story_html(story),
+            source=source,
+            summary=summary_of(story),
+            origin=origin,
+            published=None,
+            language="ar",
+        )
+        for story in segment(text, words)
+    ]

@@ -1,0 +1,63 @@
+"""URL helpers shared by sources and feeds: canonical form, tracking parameters, IRIs."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+_TRACKING_EXACT = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid"})
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith("utm_") or lowered in _TRACKING_EXACT
+
+
+def strip_tracking(url: str) -> str:
+    """Remove tracking query parameters (``utm_*``, ``fbclid``, ``gclid``…)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of a URL for identity: scheme and host lower-cased,
+    default port, tracking parameters and fragment removed, IRI percent-encoded."""
+    parts = urlsplit(iri_to_uri(url.strip()))
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    if parts.username:
+        host = f"{parts.username}@{host}"
+    path = parts.path or "/"
+    cleaned = strip_tracking(urlunsplit((scheme, host, path, parts.query, "")))
+    return cleaned
+
+
+def iri_to_uri(iri: str) -> str:
+    """Percent-encode the non-ASCII parts of an IRI (Arabic paths, queries); the
+    host is IDNA-encoded. Already-encoded URLs are left as they are."""
+    parts = urlsplit(iri)
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        ascii_host = quote(host, safe="")
+    netloc = parts.netloc
+    if host and ascii_host != host:
+        netloc = netloc.replace(host, ascii_host)
+    safe = "/:@!$&'()*+,;=%~-._"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=safe),
+            quote(parts.query, safe=safe + "?"),
+            quote(parts.fragment, safe=safe + "?#"),
+        )
+    )

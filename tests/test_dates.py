@@ -1,0 +1,291 @@
+"""parse_date, format_rfc822 and format_rfc3339."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sources import dates
+from sources.dates import format_rfc822, format_rfc3339, parse_date
+
+TZ = ZoneInfo("Africa/Tripoli")  # UTC+2, no DST
+BASE = datetime(2026, 11, 29, 12, 0)  # naive: local time in TZ
+
+
+def _tz(hours: float) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
+def _local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=TZ)  # type: ignore[misc]
+
+
+def _same(result: datetime | None, expected: datetime | None) -> None:
+    """Same instant and same offset (aware datetimes compare equal across offsets)."""
+    if expected is None:
+        assert result is None
+        return
+    assert result is not None
+    assert (result, result.utcoffset()) == (expected, expected.utcoffset())
+
+
+RFC822 = [
+    ("Thu, 12 Dec 2024 14:00:00 GMT", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+    ("Thu, 12 Dec 2024 14:00:00 UT", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+    ("Thu, 12 Dec 2024 14:00:00 +0400", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(4))),
+    ("Thu, 12 Dec 2024 14:00:00 +04:00", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(4))),
+    ("Thu, 12 Dec 2024 14:00:00 -0330", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(-3.5))),
+    ("Thu, 12 Dec 2024 14:00:00 EST", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(-5))),
+    ("Thu, 12 Dec 2024 14:00:00 PDT", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(-7))),
+    ("Thu, 12 Dec 2024 14:00 CET", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(1))),
+    ("12 Dec 2024 14:00:00 +0100", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(1))),  # no day name
+    ("Thursday, 12-Dec-24 14:00:00 GMT", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),  # RFC 850
+    ("Thu, 12 Dec 2024 14:00:00 -0000", _local(2024, 12, 12, 14, 0)),  # unknown zone: tz
+    ("Thu, 12 Dec 2024 14:00:00", _local(2024, 12, 12, 14, 0)),
+]
+
+ISO8601 = [
+    ("2024-12-12T14:00:00Z", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+    ("2024-12-12T14:00:00.250Z", datetime(2024, 12, 12, 14, 0, 0, 250000, tzinfo=UTC)),
+    ("2024-12-12T14:00:00+04:00", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(4))),
+    ("2024-12-12T14:00:00-05:00", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(-5))),
+    ("2024-12-12T14:00:00", _local(2024, 12, 12, 14, 0)),
+    ("2024-12-12 14:00", _local(2024, 12, 12, 14, 0)),
+    ("2024-12-12", _local(2024, 12, 12)),
+    ("  2024-12-12T14:00:00Z\n", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+    ("٢٠٢٤-١٢-١٢T١٤:٠٠:٠٠Z", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+]
+
+ARABIC = [
+    ("29 نوفمبر 2026", _local(2026, 11, 29)),
+    ("٢٩ نوفمبر ٢٠٢٦", _local(2026, 11, 29)),
+    ("۲۹ نوفمبر ۲۰۲۶", _local(2026, 11, 29)),  # Persian digits
+    ("الخميس 12 ديسمبر 2024", _local(2024, 12, 12)),
+    ("9 أبريل 2025", _local(2025, 4, 9)),
+    ("٢٩/١١/٢٠٢٦", _local(2026, 11, 29)),  # D/M/Y
+    ("05/06/2025", _local(2025, 6, 5)),
+    ("الخميس 12 ديسمبر 2024 10:30 مساءً", _local(2024, 12, 12, 22, 30)),
+    ("12 ديسمبر 2024 10:30 صباحًا", _local(2024, 12, 12, 10, 30)),
+    ("12 ديسمبر 2024 10:30 مساءاً", _local(2024, 12, 12, 22, 30)),  # common misspelling
+    ("12 ديسمبر 2024 - 14:15", _local(2024, 12, 12, 14, 15)),
+    ("\u200f12 ديسمبر 2024\u200f", _local(2024, 12, 12)),  # RLM marks
+    # Levantine / Iraqi (ar-SY)
+    ("12 كانون الأول 2024", _local(2024, 12, 12)),
+    ("3 نيسان 2024", _local(2024, 4, 3)),
+    ("5 أيار 2023", _local(2023, 5, 5)),
+    ("1 تشرين الثاني 2022", _local(2022, 11, 1)),
+    # Moroccan (ar-MA)
+    ("12 دجنبر 2024", _local(2024, 12, 12)),
+    ("4 نونبر 2020", _local(2020, 11, 4)),
+    ("3 غشت 2019", _local(2019, 8, 3)),
+    ("14 يوليوز 2021", _local(2021, 7, 14)),
+    ("9 شتنبر 2018", _local(2018, 9, 9)),
+    # Algerian / Tunisian (ar-DZ)
+    ("12 جانفي 2024", _local(2024, 1, 12)),
+    ("3 فيفري 2024", _local(2024, 2, 3)),
+    ("5 أفريل 2024", _local(2024, 4, 5)),
+    ("6 جويلية 2024", _local(2024, 7, 6)),
+    ("7 أوت 2024", _local(2024, 8, 7)),
+    ("8 جوان 2024", _local(2024, 6, 8)),
+    # dual forms: one half is kept
+    ("28 آب/اغسطس 2013", _local(2013, 8, 28)),
+    ("28 أغسطس / آب 2013", _local(2013, 8, 28)),
+    ("1 تشرين الثاني/نوفمبر 2024", _local(2024, 11, 1)),
+    ("3 نوفمبر/تشرين الثاني 2024", _local(2024, 11, 3)),
+    # labels and zone trailers
+    (
+        "الخميس 12 ديسمبر 2024 آخر تحديث 14:00 (GMT+0400)",
+        datetime(2024, 12, 12, 14, 0, tzinfo=_tz(4)),
+    ),
+    ("آخر تحديث: 14/12/2024 10:30 (توقيت مكة)", datetime(2024, 12, 14, 10, 30, tzinfo=_tz(3))),
+    ("12 ديسمبر 2024 14:00 +03:00", datetime(2024, 12, 12, 14, 0, tzinfo=_tz(3))),
+    ("12 ديسمبر 2024 14:00 UTC", datetime(2024, 12, 12, 14, 0, tzinfo=UTC)),
+    ("نشر في 12 ديسمبر 2024 - آخر تحديث 13 ديسمبر 2024", _local(2024, 12, 12)),
+    ("12 ديسمبر, 2024: 10:30 ص KSA", datetime(2024, 12, 12, 10, 30, tzinfo=_tz(3))),
+    # relative to BASE, 2026-11-29 12:00 in Tripoli
+    ("منذ 3 ساعات", _local(2026, 11, 29, 9, 0)),
+    ("منذ ٣ ساعات", _local(2026, 11, 29, 9, 0)),
+    ("منذ ساعتين", _local(2026, 11, 29, 10, 0)),
+    ("منذ يومين", _local(2026, 11, 27, 12, 0)),
+    ("أمس", _local(2026, 11, 28, 12, 0)),
+    ("أمس الساعة 10:30", _local(2026, 11, 28, 10, 30)),
+    ("12 ديسمبر", _local(2025, 12, 12)),  # no year: the past one
+    # English, last resort
+    ("Dec 12, 2024 10:30 PM", _local(2024, 12, 12, 22, 30)),
+    ("12 December 2024", _local(2024, 12, 12)),
+]
+
+NOT_DATES = [
+    "",
+    "   ",
+    "garbage",
+    "لا يوجد تاريخ",
+    "خبر عاجل من طرابلس",
+    "1446/06/10",  # Hijri, would read as Gregorian 1446
+    "1446-06-10",
+    "10 جمادى الآخرة 1446",
+    "١٤٤٦/٠٦/١٠",
+    "12",  # a lone number is not a date
+    "1 1",
+    "ديسمبر 2024",  # no day: dateparser would invent one
+    "2024",
+    "a",
+    "Thu, 32 Dec 2024 14:00:00 GMT",
+    "29 نوفمبر 2026 " * 20,  # too long
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RFC822, ids=[c[0] for c in RFC822])
+def test_rfc822(text: str, expected: datetime) -> None:
+    _same(parse_date(text, tz=TZ), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), ISO8601, ids=[c[0] for c in ISO8601])
+def test_iso8601(text: str, expected: datetime) -> None:
+    _same(parse_date(text, tz=TZ), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), ARABIC, ids=[c[0] for c in ARABIC])
+def test_arabic(text: str, expected: datetime) -> None:
+    _same(parse_date(text, tz=TZ, relative_base=BASE), expected)
+
+
+@pytest.mark.parametrize("text", NOT_DATES)
+def test_not_a_date(text: str) -> None:
+    assert parse_date(text, tz=TZ, relative_base=BASE) is None
+
+
+def test_naive_results_are_in_tz() -> None:
+    result = parse_date("29 نوفمبر 2026", tz=TZ)
+    assert result is not None and result.tzinfo is TZ
+    paris = ZoneInfo("Europe/Paris")
+    _same(parse_date("12 يوليو 2024 14:00", tz=paris), datetime(2024, 7, 12, 14, tzinfo=paris))
+    _same(parse_date("2024-07-12T14:00", tz=paris), datetime(2024, 7, 12, 12, tzinfo=UTC))
+
+
+def test_relative_base_aware_is_converted_to_tz() -> None:
+    base = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)  # 12:00 in Tripoli
+    _same(parse_date("منذ 3 ساعات", tz=TZ, relative_base=base), _local(2026, 11, 29, 9, 0))
+
+
+def test_relative_base_is_honoured_by_cached_parsers() -> None:
+    other = datetime(2025, 1, 10, 8, 0)
+    for _ in range(2):
+        _same(parse_date("أمس", tz=TZ, relative_base=BASE), _local(2026, 11, 28, 12, 0))
+        _same(parse_date("أمس", tz=TZ, relative_base=other), _local(2025, 1, 9, 8, 0))
+    assert dates._parser.cache_info().hits > 0
+
+
+def test_relative_default_base_is_now() -> None:
+    result = parse_date("منذ 3 ساعات", tz=TZ)
+    assert result is not None
+    expected = datetime.now(TZ) - timedelta(hours=3)
+    assert abs(result - expected) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2024, 12, 12, 14, 0), _local(2024, 12, 12, 14, 0)),
+        (datetime(2024, 12, 12, 14, 0, tzinfo=_tz(4)), datetime(2024, 12, 12, 14, tzinfo=_tz(4))),
+        (date(2024, 12, 12), _local(2024, 12, 12)),
+        (0, _local(1970, 1, 1, 2, 0)),
+        (1733997600, datetime(2024, 12, 12, 10, 0, tzinfo=UTC)),
+        (1733997600.5, datetime(2024, 12, 12, 10, 0, 0, 500000, tzinfo=UTC)),
+        (None, None),
+        (True, None),
+        (float("nan"), None),
+        (float("inf"), None),
+        (10**20, None),
+        (datetime(1446, 6, 10), None),
+    ],
+)
+def test_non_string_values(value: datetime | date | float | None, expected: datetime | None) -> None:
+    result = parse_date(value, tz=TZ)
+    assert result == expected
+    if result is not None:
+        assert result.utcoffset() is not None
+
+
+def test_unix_seconds_are_given_in_tz() -> None:
+    result = parse_date(1733997600, tz=TZ)
+    assert result is not None and result.tzinfo is TZ
+
+
+def test_module_import_does_not_import_dateparser() -> None:
+    path = Path(dates.__file__)
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('dates_alone', {str(path)!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "print('dateparser' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+_ARABIC_ISH = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789٠١٢٣٤٥٦٧٨٩ /:-,.()+")
+        + ["منذ", "أمس", "ساعات", "نوفمبر", "كانون", "الأول", "آب", "مساءً", "GMT", "آخر تحديث"]
+        + list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةى")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.text(max_size=60), _ARABIC_ISH))
+def test_parse_date_never_raises(text: str) -> None:
+    result = parse_date(text, tz=TZ, relative_base=BASE)
+    assert result is None or result.utcoffset() is not None
+    if result is not None:
+        assert dates.MIN_YEAR <= result.year <= dates.MAX_YEAR
+
+
+def test_format_examples() -> None:
+    dt = datetime(2024, 12, 12, 14, 0, 30, 999999, tzinfo=_tz(4))
+    assert format_rfc822(dt) == "Thu, 12 Dec 2024 10:00:30 GMT"
+    assert format_rfc3339(dt) == "2024-12-12T10:00:30Z"
+    assert format_rfc3339(_local(1900, 1, 1)) == "1899-12-31T22:00:00Z"
+
+
+def test_format_rejects_naive() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        format_rfc822(datetime(2024, 12, 12))
+    with pytest.raises(ValueError, match="naive"):
+        format_rfc3339(datetime(2024, 12, 12))
+
+
+_AWARE = st.datetimes(
+    min_value=datetime(1800, 1, 2),
+    max_value=datetime(2200, 12, 30),
+    timezones=st.one_of(
+        st.timezones(),
+        st.builds(lambda m: timezone(timedelta(minutes=m)), st.integers(-14 * 60, 14 * 60)),
+    ),
+    allow_imaginary=False,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_AWARE)
+def test_formats_round_trip(dt: datetime) -> None:
+    whole = dt.replace(microsecond=0)
+    rfc822 = format_rfc822(dt)
+    assert rfc822.endswith(" GMT")
+    assert parsedate_to_datetime(rfc822) == whole
+    rfc3339 = format_rfc3339(dt)
+    assert rfc3339.endswith("Z")
+    assert datetime.fromisoformat(rfc3339) == whole
+    assert parse_date(rfc822, tz=TZ) == whole
+    assert parse_date(rfc3339, tz=TZ) == whole

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from feeds.identity import identify, item_id
+from sources.item import Item
+
+
+def _item(**kw: object) -> Item:
+    fields: dict[str, object] = {
+        "title": "ليبيا توجه تهنئة رسمية لدولة قطر",
+        "body": "<p>نص</p>",
+        "source": "libya",
+    }
+    fields.update(kw)
+    return Item(**fields)  # type: ignore[arg-type]
+
+
+def test_own_id_is_namespaced_unless_a_uri() -> None:
+    assert item_id(_item(id="123")) == "urn:nashra:libya:123"
+    assert item_id(_item(id="tag:example.org,2026:1")) == "tag:example.org,2026:1"
+
+
+def test_canonical_url_is_the_id() -> None:
+    url = "HTTPS://News.Example.org/ليبيا/قطر?utm_medium=rss&id=7&fbclid=abc#c"
+    assert (
+        item_id(_item(url=url))
+        == "https://news.example.org/%D9%84%D9%8A%D8%A8%D9%8A%D8%A7/%D9%82%D8%B7%D8%B1?id=7"
+    )
+
+
+def test_derived_id_is_stable_and_ignores_edits_to_body_and_tashkeel() -> None:
+    a = identify(_item())
+    b = identify(_item(title="ليبيا تُوجّه تهنئةً رسميةً لدولة قطر", body="<p>نص معدل</p>"))
+    assert a.id == b.id and a.rev != b.rev
+    assert a.id == identify(_item()).id and a.id.startswith("urn:nashra:libya:")
+
+
+def test_revision_changes_with_dates() -> None:
+    when = datetime(2026, 11, 29, tzinfo=UTC)
+    assert identify(_item()).rev != identify(_item(published=when)).rev

@@ -1,0 +1,153 @@
+"""The whole pipeline on real files: collect → dedup → store → publish, parsed back."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+
+from feeds.pipeline import run_once
+from tests.conftest import NOW, Site
+
+LIBYA_TITLES = [
+    "الاتحاد الأوروبي يجدد التزامه بدعم إدارة الهجرة في ليبيا",
+    "ليبيا توجه تهنئة رسمية لدولة قطر بمناسبة «اليوم الوطني»",
+]
+
+GOUD = (
+    '{"id": "goud-1", "title": "كوريا داعمة المغرب على الصحرا ديالو", '
+    '"body": "أكدت جمهورية كوريا دعمها لجهود هيأة الأمم المتحدة للتوصل إلى حل سياسي لقضية الصحراء.", '
+    '"date": "29 نوفمبر 2026 09:30"}\n'
+)
+
+
+def _run(site: Site, now: datetime = NOW):  # type: ignore[no-untyped-def]
+    store = site.store()
+    try:
+        return run_once(site.config(), store, now=now)
+    finally:
+        store.close()
+
+
+def test_sample_bulletin_becomes_three_stories_in_every_format(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    report = _run(site)
+    first = report.sources[0]
+    assert (first.name, first.batch.new, first.failed) == ("libya", 3, False)
+
+    rss = feedparser.parse((site.public / "all" / "rss.xml").read_bytes())
+    atom = feedparser.parse((site.public / "all" / "atom.xml").read_bytes())
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    assert not rss.bozo and not atom.bozo
+    assert rss.feed.language == "ar"
+    assert atom.feed.language == "ar"
+    assert feed["language"] == "ar" and feed["version"] == "https://jsonfeed.org/version/1.1"
+    titles = {e.title for e in rss.entries}
+    assert set(LIBYA_TITLES) <= titles and len(titles) == 3
+    assert {e.title for e in atom.entries} == titles == {i["title"] for i in feed["items"]}
+    # ids agree across formats, and each story links to its permalink page
+    assert (
+        [e.id for e in rss.entries]
+        == [e.id for e in atom.entries]
+        == [i["id"] for i in feed["items"]]
+    )
+    for entry in atom.entries:
+        assert entry.link.startswith("https://news.example.org/stories/")
+        page = site.public / entry.link.removeprefix("https://news.example.org/")
+        html = page.read_text("utf-8")
+        assert 'lang="ar" dir="rtl"' in html
+        assert entry.title in html
+        assert entry.content[0].value.startswith('<div dir="rtl" lang="ar">')
+
+
+def test_second_run_with_nothing_new_touches_no_file(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    _run(site)
+    files = sorted(p for p in site.public.rglob("*") if p.is_file())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    report = _run(site, NOW + timedelta(hours=1))
+    assert report.total("new") == 0 and report.published.written == []
+    assert sorted(p for p in site.public.rglob("*") if p.is_file()) == files
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+
+
+def test_feed_date_is_newest_story_not_run_time(site: Site) -> None:
+    site.write("goud.jsonl", GOUD)
+    _run(site, NOW)
+    rss = feedparser.parse((site.public / "all" / "rss.xml").read_bytes())
+    # 09:30 in Tripoli (UTC+2) is 07:30 UTC
+    assert rss.feed.updated_parsed[:5] == (2026, 11, 29, 7, 30)
+    assert rss.entries[0].published_parsed[:5] == (2026, 11, 29, 7, 30)
+
+
+def test_undated_story_keeps_first_seen_time(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    _run(site, NOW)
+    later = NOW + timedelta(days=2)
+    os.utime(site.sources / "bulletin-libya.txt")  # touched, not changed
+    (site.sources / "bulletin-libya.txt").write_bytes(
+        (site.sources / "bulletin-libya.txt").read_bytes()
+    )
+    _run(site, later)
+    atom = feedparser.parse((site.public / "all" / "atom.xml").read_bytes())
+    for entry in atom.entries:
+        assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == NOW
+
+
+def test_same_story_in_two_files_is_stored_once(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    site.copy("bulletins/bulletin-libya.txt", "copy-of-bulletin.txt")
+    report = _run(site)
+    libya = report.sources[0]
+    assert libya.batch.new == 3 and libya.batch.duplicate == 3
+
+
+def test_edited_story_keeps_its_id_and_gets_updated(site: Site) -> None:
+    path = site.copy("bulletins/bulletin-libya.txt")
+    _run(site, NOW)
+    before = feedparser.parse((site.public / "all" / "atom.xml").read_bytes())
+    text = path.read_text("utf-8").replace("أكبر شريك", "الشريك الأكبر")
+    path.write_text(text, "utf-8")
+    later = NOW + timedelta(hours=3)
+    report = _run(site, later)
+    assert report.sources[0].batch.updated == 1 and report.sources[0].batch.new == 0
+    after = feedparser.parse((site.public / "all" / "atom.xml").read_bytes())
+    assert {e.id for e in after.entries} == {e.id for e in before.entries}
+    edited = next(e for e in after.entries if e.title == LIBYA_TITLES[0])
+    assert "الشريك الأكبر" in edited.content[0].value
+    assert datetime(*edited.updated_parsed[:6], tzinfo=UTC) == later
+    assert datetime(*edited.published_parsed[:6], tzinfo=UTC) == NOW
+
+
+def test_feed_limit_and_source_selection(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("goud.jsonl", GOUD)
+    _run(site)
+    libya = json.loads((site.public / "libya" / "feed.json").read_text("utf-8"))
+    everything = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    assert len(libya["items"]) == 2
+    assert len(everything["items"]) == 4
+
+
+def test_one_broken_source_never_stops_the_others(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("broken.jsonl", '{"title": "خبر"\n')
+    site.write("empty.md", b"")
+    report = _run(site)
+    by_name = {s.name: s for s in report.sources}
+    assert by_name["libya"].batch.new == 3 and not by_name["libya"].failed
+    assert by_name["records"].failed and "broken.jsonl:1" in str(by_name["records"].errors[0])
+    assert by_name["docs"].failed and "empty.md" in str(by_name["docs"].errors[0])
+    assert (site.public / "all" / "rss.xml").exists()
+
+
+def test_stored_and_published_items_survive_a_source_turning_bad(site: Site) -> None:
+    site.write("goud.jsonl", GOUD)
+    _run(site)
+    site.write("goud.jsonl", b"\x00\x01\x02binary\x00")
+    report = _run(site, NOW + timedelta(hours=1))
+    assert report.failed
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    assert [i["id"] for i in feed["items"]] == ["urn:nashra:records:goud-1"]
