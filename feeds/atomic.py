@@ -14,8 +14,12 @@ from pathlib import Path
 from sources.errors import PublishError
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically unless it already holds it. True if written."""
+def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
+    """Write ``data`` to ``path`` atomically unless it already holds it. True if written.
+
+    ``durable=False`` skips the fsyncs (the rename is still atomic): for many small
+    files written together, followed by one ``sync_all()``.
+    """
     try:
         if path.read_bytes() == data:
             return False
@@ -29,17 +33,24 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
     except OSError as exc:
         raise PublishError(str(path), f"cannot write: {exc.strerror}") from exc
     return True
+
+
+def sync_all() -> None:
+    """Flush every written file to disk (after a batch of non-durable writes)."""
+    os.sync()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from feeds.render import RTL_LANGUAGES, FeedMeta, Story
 from feeds.store import StoredItem
@@ -33,6 +33,11 @@ def template_source(name: str) -> str:
     return resources.files("feeds").joinpath("templates", name).read_text("utf-8")
 
 
+@cache
+def _template(name: str) -> Template:
+    return _environment().from_string(template_source(name))
+
+
 def arabic_date(when: datetime, tz: ZoneInfo) -> str:
     local = when.astimezone(tz)
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
@@ -51,7 +56,7 @@ def pages_fingerprint(site_title: str, home_url: str, tz: ZoneInfo) -> str:
 def render_story(
     item: StoredItem, link: str, *, site_title: str, home_url: str, tz: ZoneInfo
 ) -> bytes:
-    template = _environment().from_string(template_source("story.html"))
+    template = _template("story.html")
     page = template.render(
         story=item,
         link=link,
@@ -108,7 +113,7 @@ def render_index(
         )
         for meta, stories in feeds
     ]
-    template = _environment().from_string(template_source("index.html"))
+    template = _template("index.html")
     page = template.render(
         feeds=blocks,
         site_title=site_title,

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feeds.atomic import remove_stale_temporaries, write_if_changed
+from feeds.atomic import remove_stale_temporaries, sync_all, write_if_changed
 from feeds.config import Config, FeedSpec
 from feeds.pages import pages_fingerprint, render_index, render_story
 from feeds.render import FeedMeta, Story, render_atom, render_json, render_rss
@@ -20,6 +20,7 @@ from sources.urls import iri_to_uri
 
 FEED_FILES = (("rss.xml", render_rss), ("atom.xml", render_atom), ("feed.json", render_json))
 STORIES_DIR = "stories"
+PAGE_BATCH = 1000
 
 
 @dataclass(slots=True)
@@ -93,11 +94,18 @@ def _publish_pages(config: Config, store: Store, folder: Path, base: str) -> int
         page = render_story(
             item, story_link(item, base), site_title=config.site.title, home_url=base, tz=tz
         )
-        write_if_changed(folder / f"{item.slug}.html", page)
+        write_if_changed(folder / f"{item.slug}.html", page, durable=False)
         done.append((item.id, page_rev(item.rev, fingerprint)))
         count += 1
-        if len(done) >= 500:
-            store.mark_pages(done)
-            done.clear()
-    store.mark_pages(done)
+        if len(done) >= PAGE_BATCH:
+            _commit_pages(store, done)
+    _commit_pages(store, done)
     return count
+
+
+def _commit_pages(store: Store, done: list[tuple[str, str]]) -> None:
+    """Make a batch of pages durable, then record them in the store."""
+    if done:
+        sync_all()
+        store.mark_pages(done)
+        done.clear()

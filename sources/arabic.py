@@ -76,6 +76,10 @@ def normalize_key(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+_BIDI_TABLE: dict[int, None] = {ord(c): None for c in _CONTROLS if c not in ("\u200c", "\u200d")}
+
+
 def strip_controls(text: str) -> str:
-    """Remove bidi and zero-width controls (for titles: they allow spoofing)."""
-    return text.translate({ord(c): None for c in _CONTROLS if c not in ("\u200c", "\u200d")})
+    """Remove bidi and zero-width controls (for titles: they allow spoofing); ZWNJ and
+    ZWJ stay, they shape letters."""
+    return text.translate(_BIDI_TABLE)

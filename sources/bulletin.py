@@ -190,11 +190,6 @@ class _Line:
     short: bool = False
     """Shaped like a headline: few words, no sentence punctuation at the end."""
 
-    @property
-    def is_paragraph(self) -> bool:
-        """Text that a headline can stand over (not a separator, not a lone marker)."""
-        return not self.separator and self.shift != ""
-
 
 def _is_short(text: str) -> bool:
     bare = _visible(text).rstrip(_CLOSERS + " \t")
@@ -309,7 +304,7 @@ class _Segmenter:
             self.close()
 
     def feed_short(self, line: _Line, after: _Line | None) -> None:
-        followed = after is not None and after.is_paragraph
+        followed = after is not None and not after.separator
         if self.current is None:
             if followed:
                 self.start(line.text, line.number)
@@ -325,12 +320,23 @@ class _Segmenter:
             self.start(line.text, line.number)
 
 
+def _lookahead(lines: list[_Line]) -> list[_Line | None]:
+    """For each line, the next line that is not a lone marker (None at the end)."""
+    ahead: list[_Line | None] = []
+    following: _Line | None = None
+    for line in reversed(lines):
+        ahead.append(following)
+        if line.shift != "":
+            following = line
+    return ahead[::-1]
+
+
 def segment(text: str, words: BulletinWords = DEFAULT_WORDS) -> list[Story]:
     """Split a bulletin into stories, in file order (see the module docstring)."""
     lines = _lines(text, words)
     segmenter = _Segmenter()
-    for index, line in enumerate(lines):
-        segmenter.feed(line, lines[index + 1] if index + 1 < len(lines) else None)
+    for line, after in zip(lines, _lookahead(lines), strict=True):
+        segmenter.feed(line, after)
     segmenter.close()
     return segmenter.stories
 

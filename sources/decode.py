@@ -54,24 +54,21 @@ def decode_bytes(data: bytes, *, source: str, declared: str | None = None) -> st
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding)
+                return _finish(data[len(bom) :].decode(encoding))
             except UnicodeDecodeError as exc:
                 raise ParseError(source, f"cannot decode: {encoding} BOM but {exc}") from exc
-            return _finish(text)
 
     declared_codec = _codec(declared)
     if declared_codec in _WIDE:  # UTF-16/32 without a BOM: only if the caller says so
-        text = _strict(data, declared_codec)
-        if text is not None:
-            return _finish(text)
+        wide = _strict(data, declared_codec)
+        if wide is not None:
+            return _finish(wide)
         declared_codec = None
     _reject_binary(data, source)
     text = _decode_declared(data, declared_codec)
     if text is None:
         sniffed = _codec(sniff_declared(data))
-        if (
-            sniffed in _WIDE
-        ):  # a wide charset declared in readable ASCII is a lie: WHATWG reads UTF-8
+        if sniffed in _WIDE:  # UTF-16/32 declared in readable ASCII is wrong: read UTF-8
             sniffed = "utf-8"
         text = _decode_declared(data, sniffed)
     if text is None:

@@ -114,8 +114,8 @@ def collect_files(spec: SourceSpec, ctx: Context) -> Collected:
     """Collect every file of a ``path`` source."""
     assert spec.path is not None
     paths = expand(spec.path, ctx.base_dir)
-    if not paths:
-        raise SourceError(spec.name, f"no file matches {spec.path!r}")
+    if not paths and not glob.has_magic(spec.path):
+        raise SourceError(spec.name, f"no such file or folder: {spec.path!r}")
     out = Collected()
     for shown in paths:
         full = shown if os.path.isabs(shown) else os.path.join(ctx.base_dir, shown)

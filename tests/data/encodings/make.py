@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (news text is kept verbatim, one paragraph a line)
 """Generate the encoding fixtures of tests/test_decode.py.
 
     python tests/data/encodings/make.py [OUTDIR]
