@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
@@ -420,9 +421,13 @@ class Store:
         """Record (id, page_rev) for pages written."""
         if not done:
             return
+        statement = (
+            update(items)
+            .where(items.c.id == bindparam("ident"))
+            .values(page_rev=bindparam("new_page_rev"))
+        )
         with self.engine.begin() as conn:
-            for ident, rev in done:
-                conn.execute(update(items).where(items.c.id == ident).values(page_rev=rev))
+            conn.execute(statement, [{"ident": i, "new_page_rev": r} for i, r in done])
 
 
 def page_rev(rev: str, fingerprint: str) -> str:

@@ -72,7 +72,9 @@ def normalize_key(text: str) -> str:
     """Normalise Arabic (and Latin) text into a matching key. Idempotent."""
     folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
     # NFKC again: removing marks can leave sequences that compose differently.
-    folded = unicodedata.normalize("NFKC", folded).translate(_TABLE).lower()
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded).translate(_TABLE)
+    folded = folded.lower()
     return _SPACES.sub(" ", folded).strip()
 
 

@@ -1,8 +1,9 @@
 """Plain-text bulletins: one text file, several Arabic news stories, no markup.
 
-``segment`` splits a bulletin into stories. Lines are paragraphs (blank lines
-between them are optional); the first words of each paragraph, looked up in
-``sources.bulletin_words``, decide where one story ends and the next begins:
+``segment`` splits a bulletin into stories. Each line is a paragraph (blank
+lines between them are optional; ``\r\n`` and ``\r`` count as line breaks);
+the first words of each paragraph, looked up in ``sources.bulletin_words``,
+decide where one story ends and the next begins:
 
 1. A separator line (three or more of ``- * # = _ ~ — –``, spaces allowed)
    always ends the story.
@@ -18,11 +19,15 @@ between them are optional); the first words of each paragraph, looked up in
 4. A paragraph opening with a topic-shift marker («وفي سياق آخر، …») starts a
    new story; the marker and the punctuation after it are removed. Right after
    a headline it is that story's first paragraph instead. A line holding only
-   a marker ends the story like a separator.
+   a marker ends the story like a separator (right after a headline it is
+   simply dropped) and is skipped when looking at "the next paragraph".
 5. A story without a headline takes its title from its first sentence, cut at
    a word boundary to at most 15 words (``…`` marks a cut).
 
-Everything is pure: text in, stories out.
+Titles and summaries are plain text without bidi or zero-width controls; body
+blocks keep the line as written, trimmed. Everything is pure: text in, stories
+out, and every line of text ends up in exactly one story (as its headline or a
+block), except separators and removed markers.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ _CLOSERS = "»\"”’')]}›"
 _NOT_HEADLINE_END = ".:…؛،,;"
 _SENTENCE_END = re.compile(r"[.!?؟…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 _AFTER_MARKER = " \t:؛;،,.…-–—"
-_TRAILING_CUT = " \t:؛;،,.…-–—("
+_TRAILING_CUT = " \t:؛;،,.…-–—(«“‘"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +131,10 @@ def _join_conjunction(words: list[str]) -> list[str]:
 
 
 def _first_words(text: str, count: int) -> list[str]:
-    """The first ``count`` normalised words of a paragraph."""
-    return _join_conjunction(normalize_key(text).split()[: count + 1])[:count]
+    """The first ``count`` normalised words of a paragraph (only its opening is
+    normalised: paragraphs are long and this runs for every line)."""
+    opening = " ".join(text.split(maxsplit=2 * count + 2)[: 2 * count + 2])
+    return _join_conjunction(normalize_key(opening).split()[: count + 1])[:count]
 
 
 def _opens_with(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -192,6 +199,7 @@ class _Line:
 
 
 def _is_short(text: str) -> bool:
+    """Headline-shaped: few words, and no sentence punctuation before closing quotes."""
     bare = _visible(text).rstrip(_CLOSERS + " \t")
     return (
         bool(bare) and bare[-1] not in _NOT_HEADLINE_END and len(text.split()) <= HEADLINE_MAX_WORDS
