@@ -16,7 +16,7 @@ from feeds.config import Config
 from feeds.identity import identify
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
-from sources import Context, SourceSpec, collector_for, kind_of
+from sources import Collected, Context, SourceSpec, collector_for, kind_of
 from sources.errors import SourceError
 
 
@@ -56,25 +56,39 @@ def context_for(config: Config, store: Store, now: datetime) -> Context:
         max_bytes=config.site.max_file_bytes,
         words=config.words,
         known=store.file_fingerprints(),
+        states=store.source_states(),
     )
 
 
 def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport:
-    """Collect one source and store its batch; never raises a SourceError."""
+    """Collect one (file) source and store its batch; never raises a SourceError."""
     started = time.monotonic()
-    errors: list[SourceError] = []
-    batch = BatchResult()
-    unchanged = 0
     try:
-        collected = collector_for(spec)(spec, ctx)
+        outcome: Collected | SourceError = collector_for(spec)(spec, ctx)
     except SourceError as exc:
-        errors.append(exc)
+        outcome = exc
+    return save_outcome(spec, outcome, ctx, store, time.monotonic() - started)
+
+
+def save_outcome(
+    spec: SourceSpec,
+    outcome: Collected | SourceError,
+    ctx: Context,
+    store: Store,
+    duration: float,
+) -> SourceReport:
+    """Store what collecting a source gave (its batch in one transaction) and record
+    the poll. Shared by file and URL sources, by ``once`` and by the daemon."""
+    batch = BatchResult()
+    if isinstance(outcome, SourceError):
+        errors: list[SourceError] = [outcome]
+        collected = Collected()
     else:
-        errors.extend(collected.errors)
-        unchanged = collected.unchanged
-        entries = [identify(item) for item in collected.items]
-        batch, _ = store.save_batch(spec.name, entries, collected.files, now=ctx.now)
-    duration = time.monotonic() - started
+        collected = outcome
+        errors = list(collected.errors)
+        if collected.items or collected.files:
+            entries = [identify(item) for item in collected.items]
+            batch, _ = store.save_batch(spec.name, entries, collected.files, now=ctx.now)
     store.record_poll(
         PollRecord(
             name=spec.name,
@@ -82,13 +96,23 @@ def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport
             location=spec.location,
             every=spec.every,
             at=ctx.now,
-            outcome="failed" if errors else "ok",
+            outcome=_outcome_word(collected, errors),
             new=batch.new,
             error=str(errors[0]) if errors else None,
             duration=duration,
+            status=collected.status,
+            state=collected.state,
         )
     )
-    return SourceReport(spec.name, batch, tuple(errors), unchanged, duration)
+    return SourceReport(spec.name, batch, tuple(errors), collected.unchanged, duration)
+
+
+def _outcome_word(collected: Collected, errors: list[SourceError]) -> str:
+    if errors:
+        return "failed"
+    if collected.state is not None and collected.state.gone:
+        return "gone"
+    return "not-modified" if collected.not_modified else "ok"
 
 
 def run_once(

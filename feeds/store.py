@@ -42,7 +42,7 @@ from sqlalchemy.types import TypeDecorator
 
 from feeds.dedup import Decision, Outcome, decide
 from feeds.identity import Entry
-from sources.base import FileState
+from sources.base import FileState, SourceState
 from sources.errors import StoreError
 
 SCHEMA_VERSION = 1
@@ -185,6 +185,9 @@ class PollRecord:
     new: int = 0
     error: str | None = None
     duration: float = 0.0
+    status: int | None = None
+    state: SourceState | None = None
+    """Validators and redirects to remember; None keeps what is stored."""
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -359,7 +362,15 @@ class Store:
             "last_error": poll.error,
             "last_new": poll.new,
             "last_duration": poll.duration,
+            "last_status": poll.status,
         }
+        if poll.state is not None:
+            values.update(
+                etag=poll.state.etag,
+                last_modified=poll.state.last_modified,
+                moved_to=poll.state.moved_to,
+                gone=poll.state.gone,
+            )
         try:
             with self.engine.begin() as conn:
                 row = conn.execute(
@@ -378,6 +389,17 @@ class Store:
                     )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot record the poll of {poll.name}: {exc}") from exc
+
+    def source_states(self) -> dict[str, SourceState]:
+        """What each source remembered from its last poll."""
+        query = select(
+            sources.c.name, sources.c.etag, sources.c.last_modified, sources.c.moved_to, sources.c.gone
+        )
+        with self.engine.connect() as conn:
+            return {
+                row.name: SourceState(row.etag, row.last_modified, row.moved_to, bool(row.gone))
+                for row in conn.execute(query)
+            }
 
     # -- reading ----------------------------------------------------------------
     def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:

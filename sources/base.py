@@ -37,6 +37,18 @@ class SourceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceState:
+    """What a URL source remembers between polls (kept in the store)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None
+    """The new URL after a permanent redirect (301/308)."""
+    gone: bool = False
+    """The server answered 410: the source is no longer polled."""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a collector needs from the run: time zone, clock, limits, word tables.
 
@@ -50,6 +62,8 @@ class Context:
     max_bytes: int = DEFAULT_MAX_BYTES
     words: BulletinWords = DEFAULT_WORDS
     known: dict[str, str] = field(default_factory=dict)
+    states: dict[str, SourceState] = field(default_factory=dict)
+    """Per source name: validators and redirects remembered from the last poll."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +81,21 @@ class Collected:
     ``errors`` are problems with part of the source (one file of a glob, one
     line of a JSON Lines file); the rest of the source is still collected.
     ``unchanged`` counts files skipped because their fingerprint is known.
+    URL sources also report the HTTP ``status``, whether the server answered
+    ``not_modified`` (304), the ``state`` to remember for the next poll, and
+    the server's wish about the next poll (``retry_after`` seconds from
+    Retry-After, ``min_interval`` seconds from ttl or Cache-Control).
     """
 
     items: list[Item] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
     files: list[FileState] = field(default_factory=list)
     unchanged: int = 0
+    status: int | None = None
+    not_modified: bool = False
+    state: SourceState | None = None
+    retry_after: float | None = None
+    min_interval: float | None = None
 
 
 class Collector(Protocol):
