@@ -7,8 +7,9 @@ each known id, the owner id of each known key), decide for each entry:
 - ``updated``: its id is known with another revision; an edit, keep the id.
 - ``unchanged``: its id is known with the same revision.
 - ``duplicate``: another story owns one of its keys (same canonical URL, or the
-  same normalised title and body under another id), or it repeats an entry
-  earlier in the same batch.
+  same normalised title and body under another id), its own keys outlived it
+  (an expired story re-appearing upstream is not new again), or it repeats an
+  entry earlier in the same batch.
 """
 
 from __future__ import annotations
@@ -69,6 +70,6 @@ def _decide_one(
         return (Outcome.UNCHANGED if known_rev == entry.rev else Outcome.UPDATED), None
     for key in entry.keys:
         other = owners.get(key)
-        if other is not None and other != entry.id:
+        if other is not None:  # another story's key, or this story's after it expired
             return Outcome.DUPLICATE, other
     return Outcome.NEW, None

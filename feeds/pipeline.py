@@ -102,6 +102,8 @@ def save_outcome(
             duration=duration,
             status=collected.status,
             state=collected.state,
+            retry_after=collected.retry_after,
+            min_interval=collected.min_interval,
         )
     )
     return SourceReport(spec.name, batch, tuple(errors), collected.unchanged, duration)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    or_,
     select,
     update,
 )
@@ -42,7 +44,8 @@ from sqlalchemy.types import TypeDecorator
 
 from feeds.dedup import Decision, Outcome, decide
 from feeds.identity import Entry
-from sources.base import FileState, SourceState
+from feeds.schedule import PollOutcome, next_poll_at
+from sources.base import FileState, SourceSpec, SourceState
 from sources.errors import StoreError
 
 SCHEMA_VERSION = 1
@@ -130,6 +133,7 @@ sources = Table(
     Column("last_modified", Text),
     Column("moved_to", Text),
     Column("gone", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
     Column("failures", Integer, nullable=False, default=0),
     Column("last_poll_at", UTCDateTime),
     Column("last_outcome", String(32)),
@@ -188,6 +192,8 @@ class PollRecord:
     status: int | None = None
     state: SourceState | None = None
     """Validators and redirects to remember; None keeps what is stored."""
+    retry_after: float | None = None
+    min_interval: float | None = None
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -351,9 +357,11 @@ class Store:
         )
 
     # -- sources ----------------------------------------------------------------
-    def record_poll(self, poll: PollRecord) -> None:
-        """Record the outcome of collecting a source (its row is created if new)."""
-        values = {
+    def record_poll(self, poll: PollRecord, *, jitter: float | None = None) -> datetime | None:
+        """Record the outcome of polling a source: counters, validators, the next
+        poll time (see ``feeds.schedule``) and the end of its lease. The source's
+        row is created if new. Returns the next poll time (None: never again)."""
+        values: dict[str, Any] = {
             "kind": poll.kind,
             "location": poll.location,
             "every": poll.every,
@@ -363,6 +371,7 @@ class Store:
             "last_new": poll.new,
             "last_duration": poll.duration,
             "last_status": poll.status,
+            "leased_until": None,
         }
         if poll.state is not None:
             values.update(
@@ -374,26 +383,182 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 row = conn.execute(
-                    select(sources.c.failures).where(sources.c.name == poll.name)
+                    select(sources.c.failures, sources.c.gone).where(sources.c.name == poll.name)
                 ).first()
                 failures = 0 if poll.error is None else (row.failures if row else 0) + 1
+                gone = poll.state.gone if poll.state is not None else bool(row and row.gone)
+                outcome = PollOutcome(
+                    every=poll.every,
+                    failures=failures,
+                    gone=gone,
+                    retry_after=poll.retry_after,
+                    min_interval=poll.min_interval,
+                )
+                upcoming = next_poll_at(
+                    poll.at, outcome, random.random() if jitter is None else jitter
+                )
+                values.update(failures=failures, next_poll_at=upcoming)
                 if row is None:
-                    conn.execute(
-                        sources.insert().values(name=poll.name, failures=failures, **values)
-                    )
+                    conn.execute(sources.insert().values(name=poll.name, active=True, **values))
                 else:
                     conn.execute(
-                        update(sources)
-                        .where(sources.c.name == poll.name)
-                        .values(failures=failures, **values)
+                        update(sources).where(sources.c.name == poll.name).values(**values)
                     )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot record the poll of {poll.name}: {exc}") from exc
+        return upcoming
+
+    def sync_sources(self, specs: Sequence[SourceSpec], now: datetime) -> None:
+        """Make the sources table match the configuration: new sources are due now,
+        a changed location starts afresh, removed sources stop being polled."""
+        wanted = {spec.name: spec for spec in specs}
+        with self.engine.begin() as conn:
+            rows = {row.name: row for row in conn.execute(select(sources))}
+            for name, spec in wanted.items():
+                kind = "url" if spec.url else "file"
+                row = rows.get(name)
+                if row is None:
+                    conn.execute(
+                        sources.insert().values(
+                            name=name,
+                            kind=kind,
+                            location=spec.location,
+                            every=spec.every,
+                            next_poll_at=now,
+                            active=True,
+                            failures=0,
+                            gone=False,
+                        )
+                    )
+                    continue
+                values: dict[str, Any] = {"active": True, "every": spec.every, "kind": kind}
+                if row.location != spec.location:
+                    values.update(
+                        location=spec.location,
+                        next_poll_at=now,
+                        etag=None,
+                        last_modified=None,
+                        moved_to=None,
+                        gone=False,
+                        failures=0,
+                    )
+                elif row.next_poll_at is None and not row.gone:
+                    values["next_poll_at"] = now
+                elif row.next_poll_at is not None and row.every != spec.every:
+                    # a shorter interval takes effect now rather than after the old one
+                    values["next_poll_at"] = min(
+                        row.next_poll_at, (row.last_poll_at or now) + timedelta(seconds=spec.every)
+                    )
+                conn.execute(update(sources).where(sources.c.name == name).values(**values))
+            removed = [name for name in rows if name not in wanted]
+            for chunk in _chunks(removed):
+                conn.execute(update(sources).where(sources.c.name.in_(chunk)).values(active=False))
+
+    def claim_due(self, now: datetime, limit: int, lease: float) -> list[str]:
+        """Claim up to ``limit`` due sources for ``lease`` seconds, most overdue first.
+
+        One ``UPDATE … RETURNING`` in one transaction; the inner SELECT locks with
+        ``FOR UPDATE SKIP LOCKED`` where the database has it (PostgreSQL), so
+        several workers never claim the same source. A lease left by a killed
+        process expires and the source is claimed again.
+        """
+        due = (
+            select(sources.c.name)
+            .where(
+                sources.c.active.is_(True),
+                sources.c.gone.is_(False),
+                sources.c.next_poll_at.is_not(None),
+                sources.c.next_poll_at <= now,
+                or_(sources.c.leased_until.is_(None), sources.c.leased_until < now),
+            )
+            .order_by(sources.c.next_poll_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(sources)
+            .where(sources.c.name.in_(due.scalar_subquery()))
+            .values(leased_until=now + timedelta(seconds=lease))
+            .returning(sources.c.name, sources.c.next_poll_at)
+        )
+        try:
+            with self.engine.begin() as conn:
+                rows = conn.execute(claim).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot claim due sources: {exc}") from exc
+        return [row.name for row in sorted(rows, key=lambda r: (r.next_poll_at, r.name))]
+
+    def planned(self, names: Sequence[str]) -> dict[str, datetime | None]:
+        """The planned poll time of these sources."""
+        with self.engine.connect() as conn:
+            query = select(sources.c.name, sources.c.next_poll_at).where(
+                sources.c.name.in_(list(names))
+            )
+            return {row.name: row.next_poll_at for row in conn.execute(query)}
+
+    def release(self, names: Sequence[str]) -> None:
+        """Give back leases without polling (a stopping daemon)."""
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(names)):
+                conn.execute(
+                    update(sources).where(sources.c.name.in_(chunk)).values(leased_until=None)
+                )
+
+    def next_due(self) -> datetime | None:
+        """The earliest planned poll of an active source."""
+        query = select(func.min(sources.c.next_poll_at)).where(
+            sources.c.active.is_(True), sources.c.gone.is_(False)
+        )
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return (
+            UTCDateTime().process_result_value(value, self.engine.dialect)
+            if isinstance(value, datetime)
+            else None
+        )
+
+    def source_rows(self) -> list[dict[str, Any]]:
+        """Every source row with its stored item count (for ``nashra status``)."""
+        counts = dict(
+            (r[0], r[1])
+            for r in self._all(select(items.c.source, func.count()).group_by(items.c.source))
+        )
+        rows = []
+        for row in self._all(select(sources).order_by(sources.c.name)):
+            data = dict(row._mapping)
+            data["total"] = int(counts.get(row.name, 0))
+            rows.append(data)
+        return rows
+
+    def _all(self, query: Any) -> list[Any]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(query))
+
+    # -- retention -----------------------------------------------------------------
+    def expire(self, stories_before: datetime, keys_before: datetime) -> tuple[int, int]:
+        """Drop stories older than ``stories_before`` from the working set, and dedup
+        keys older than ``keys_before`` whose story is gone (keys outlive stories so
+        an old story re-appearing upstream is not new again)."""
+        with self.engine.begin() as conn:
+            gone_items = conn.execute(
+                items.delete().where(items.c.sort_date < stories_before)
+            ).rowcount
+            live = select(items.c.id)
+            gone_keys = conn.execute(
+                dedup_keys.delete().where(
+                    dedup_keys.c.created_at < keys_before, dedup_keys.c.item_id.not_in(live)
+                )
+            ).rowcount
+        return int(gone_items or 0), int(gone_keys or 0)
 
     def source_states(self) -> dict[str, SourceState]:
         """What each source remembered from its last poll."""
         query = select(
-            sources.c.name, sources.c.etag, sources.c.last_modified, sources.c.moved_to, sources.c.gone
+            sources.c.name,
+            sources.c.etag,
+            sources.c.last_modified,
+            sources.c.moved_to,
+            sources.c.gone,
         )
         with self.engine.connect() as conn:
             return {

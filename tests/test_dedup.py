@@ -48,3 +48,9 @@ def test_different_news_is_not_merged() -> None:
     owners = {k: a.id for k in a.keys}
     # same body, different headline: different normalised title+body, different id
     assert decide([b], {}, owners)[0].outcome is Outcome.NEW
+
+
+def test_expired_story_reappearing_is_not_new_again() -> None:
+    entry = identify(_item())
+    owners = {k: entry.id for k in entry.keys}  # keys kept, story row expired
+    assert decide([entry], {}, owners)[0].outcome is Outcome.DUPLICATE
