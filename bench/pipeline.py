@@ -56,7 +56,9 @@ def make_corpus(folder: Path, files: int, stories: int, seed: int = 7) -> int:
             total += 1
         if f % 10 == 9:
             lines = [
-                json.dumps({"id": f"{f}-{s}", "title": h, "body": "\n\n".join(p)}, ensure_ascii=False)
+                json.dumps(
+                    {"id": f"{f}-{s}", "title": h, "body": "\n\n".join(p)}, ensure_ascii=False
+                )
                 for s, (h, p) in enumerate(records)
             ]
             (folder / f"feed-{f:04d}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")

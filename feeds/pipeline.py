@@ -29,6 +29,8 @@ class SourceReport:
     errors: tuple[SourceError, ...] = ()
     unchanged_files: int = 0
     duration: float = 0.0
+    status: int | None = None
+    """The HTTP status of a URL source's last response."""
 
     @property
     def failed(self) -> bool:
@@ -106,7 +108,9 @@ def save_outcome(
             min_interval=collected.min_interval,
         )
     )
-    return SourceReport(spec.name, batch, tuple(errors), collected.unchanged, duration)
+    return SourceReport(
+        spec.name, batch, tuple(errors), collected.unchanged, duration, collected.status
+    )
 
 
 def _outcome_word(collected: Collected, errors: list[SourceError]) -> str:

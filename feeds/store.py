@@ -258,9 +258,13 @@ class Store:
         return datetime.fromisoformat(value)
 
     # -- files --------------------------------------------------------------
-    def file_fingerprints(self) -> dict[str, str]:
+    def file_fingerprints(self, source: str | None = None) -> dict[str, str]:
+        """Path → fingerprint of the files read before (of one source, or all)."""
+        query = select(files.c.path, files.c.fingerprint)
+        if source is not None:
+            query = query.where(files.c.source == source)
         with self.engine.connect() as conn:
-            return {row.path: row.fingerprint for row in conn.execute(select(files))}
+            return {row.path: row.fingerprint for row in conn.execute(query)}
 
     # -- writing a batch ------------------------------------------------------
     def save_batch(
@@ -454,7 +458,7 @@ class Store:
             for chunk in _chunks(removed):
                 conn.execute(update(sources).where(sources.c.name.in_(chunk)).values(active=False))
 
-    def claim_due(self, now: datetime, limit: int, lease: float) -> list[str]:
+    def claim_due(self, now: datetime, limit: int, lease: float) -> list[tuple[str, datetime]]:
         """Claim up to ``limit`` due sources for ``lease`` seconds, most overdue first.
 
         One ``UPDATE … RETURNING`` in one transaction; the inner SELECT locks with
@@ -486,7 +490,9 @@ class Store:
                 rows = conn.execute(claim).all()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot claim due sources: {exc}") from exc
-        return [row.name for row in sorted(rows, key=lambda r: (r.next_poll_at, r.name))]
+        decode = UTCDateTime().process_result_value
+        claimed = [(row.name, decode(row.next_poll_at, self.engine.dialect) or now) for row in rows]
+        return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
 
     def planned(self, names: Sequence[str]) -> dict[str, datetime | None]:
         """The planned poll time of these sources."""
@@ -551,8 +557,8 @@ class Store:
             ).rowcount
         return int(gone_items or 0), int(gone_keys or 0)
 
-    def source_states(self) -> dict[str, SourceState]:
-        """What each source remembered from its last poll."""
+    def source_states(self, source: str | None = None) -> dict[str, SourceState]:
+        """What each source (or one) remembered from its last poll."""
         query = select(
             sources.c.name,
             sources.c.etag,
@@ -560,6 +566,8 @@ class Store:
             sources.c.moved_to,
             sources.c.gone,
         )
+        if source is not None:
+            query = query.where(sources.c.name == source)
         with self.engine.connect() as conn:
             return {
                 row.name: SourceState(row.etag, row.last_modified, row.moved_to, bool(row.gone))

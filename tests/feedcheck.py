@@ -107,6 +107,7 @@ __all__ = [
     "check_feed_file",
     "check_json_feed",
     "check_rss",
+    "feed_files",
     "html_problems",
     "language_problems",
     "rfc822_problems",
@@ -239,12 +240,14 @@ def language_problems(tag: str) -> tuple[list[str], list[str]]:
     tags = _subtags()
     if not _w3c_language_code(primary):
         if primary in tags["iso639-3"]:
+            what = f"{tag!r} is" if primary == low else f"{tag!r}: {primary!r} is"
             return [
-                f"{tag!r}: {primary!r} is an ISO 639-3 code, valid in BCP 47, but the W3C "
+                f"{what} an ISO 639-3 code, valid in BCP 47, but the W3C "
                 "Feed Validator only accepts ISO 639-1/639-2 codes as the primary "
                 "language (InvalidLanguage)"
             ], []
-        return [f"{tag!r}: {primary!r} is not an ISO 639 language code (InvalidLanguage)"], []
+        what = f"{tag!r} is not" if primary == low else f"{tag!r}: {primary!r} is not"
+        return [f"{what} an ISO 639 language code (InvalidLanguage)"], []
     warnings: list[str] = []
     if match is not None:
         region = match.group("region")
@@ -726,7 +729,11 @@ def _where(el: etree._Element, attr: str | None = None) -> str:
 
 
 def _text(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    return str(el.xpath("string(.)"))
+
+
+def _attr_names(el: etree._Element) -> list[str]:
+    return [name if isinstance(name, str) else name.decode() for name in el.attrib]
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:
@@ -737,9 +744,11 @@ def _check_text_encoding(root: etree._Element, report: Report) -> None:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        for text in (el.text, *el.attrib.values()):
-            if text:
-                report.add(_where(el), [], _text_warnings(text))
+        for text in (el.text, el.tail, *el.attrib.values()):
+            warnings = _text_warnings(str(text)) if text else []
+            if warnings:
+                report.add(_where(el), [], warnings)
+                break
 
 
 def _check_xml_attributes(root: etree._Element, report: Report) -> None:
@@ -787,11 +796,15 @@ def _atom_schema_check(root: etree._Element, report: Report) -> None:
     schema, rules = _atom_schema()
     if not schema.validate(root.getroottree()):
         for entry in schema.error_log:
-            report.error(f"line {entry.line}", f"{entry.message} (atom.rng, RFC 4287 Appendix B)")
+            where = f"line {entry.line}" if entry.line > 0 else ""
+            report.error(where, f"{entry.message} (atom.rng, RFC 4287 Appendix B)")
     namespaces = {"atom": ATOM_NS}
     for context, test, message in rules:
-        for node in root.getroottree().xpath(f"//{context}", namespaces=namespaces):
-            if not node.xpath(f"boolean({test})", namespaces=namespaces):
+        nodes = root.getroottree().xpath(f"//{context}", namespaces=namespaces)
+        for node in nodes if isinstance(nodes, list) else ():
+            if isinstance(node, etree._Element) and not node.xpath(
+                f"boolean({test})", namespaces=namespaces
+            ):
                 report.error(_where(node), f"{message} (RFC 4287 Appendix B Schematron)")
 
 
@@ -954,7 +967,7 @@ def _atom_text(el: etree._Element, report: Report) -> None:
                     where,
                     f'atom:{local} holds HTML (</{tags[0]}>) but its type is "text" (ContainsUndeclaredHTML)',
                 )
-        if not value.strip():
+        if not value.strip() and not children:
             report.warn(where, f"atom:{local} is empty (NotBlank)")
     elif kind == "xhtml":
         if (el.text or "").strip() or not children or children[0].tag != f"{{{XHTML_NS}}}div":
@@ -1166,6 +1179,7 @@ _ATOM_IN_RSS_CHANNEL = _words(
     "author category contributor generator icon id link logo rights subtitle title updated"
 )
 _ATOM_IN_RSS_ITEM = _words("author content contributor id link published summary title updated")
+_ATOM_LINK_ATTRIBUTES = _words("href rel type hreflang title length")
 _WEEKDAYS = _words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 
 
@@ -1185,7 +1199,7 @@ def _rss_attributes(root: etree._Element, report: Report) -> None:
         if any(etree.QName(a).namespace is not None for a in el.iterancestors()):
             continue
         allowed = _RSS_ATTRIBUTES.get(el.tag, frozenset())
-        for attr in el.attrib:
+        for attr in _attr_names(el):
             namespace = etree.QName(attr).namespace
             if namespace is None and attr not in allowed:
                 report.error(
@@ -1241,15 +1255,8 @@ def _rss_date(el: etree._Element, report: Report) -> None:
 
 
 def _rss_atom_link(el: etree._Element, report: Report) -> str:
-    for attr in el.attrib:
-        if etree.QName(attr).namespace is None and attr not in (
-            "href",
-            "rel",
-            "type",
-            "hreflang",
-            "title",
-            "length",
-        ):
+    for attr in _attr_names(el):
+        if etree.QName(attr).namespace is None and attr not in _ATOM_LINK_ATTRIBUTES:
             report.error(
                 _where(el, attr), f"atom:link has no attribute {attr!r} (UnexpectedAttribute)"
             )
@@ -1261,7 +1268,8 @@ def _rss_atom_link(el: etree._Element, report: Report) -> str:
         if "type" not in el.attrib:
             report.warn(
                 _where(el),
-                'atom:link rel="self" has no type; add type="application/rss+xml" (MissingTypeAttr)',
+                'atom:link rel="self" has no type: the W3C validator documents it with '
+                'type="application/rss+xml" (see its MissingAtomSelfLink page)',
             )
         elif link_type.split(";")[0].strip() not in (
             "application/rss+xml",
@@ -1317,8 +1325,8 @@ def _rss_guid(el: etree._Element, report: Report) -> str:
         if errors:
             report.error(
                 _where(el),
-                f'<guid> {value!r} is a permalink (isPermaLink is absent or "true") so it must be an '
-                f'http(s) URL; mark other ids isPermaLink="false" ({errors[0]}) (InvalidHttpGUID)',
+                f'<guid> {value!r} is a permalink (isPermaLink is absent or "true"), so it must '
+                f'be an absolute http(s) URL; mark other ids isPermaLink="false" (InvalidHttpGUID)',
             )
         report.add(_where(el), [], warnings)
     elif len(value) < 9 and value.isdigit():
@@ -1762,6 +1770,15 @@ def validate_feed_file(path: str | os.PathLike[str]) -> Report:
 def check_feed_file(path: str | os.PathLike[str]) -> list[str]:
     """The errors in a feed file (empty: valid); see :func:`validate_feed_file`."""
     return validate_feed_file(path).errors
+
+
+FEED_FILE_NAMES = ("rss.xml", "atom.xml", "feed.json")
+
+
+def feed_files(directory: str | os.PathLike[str]) -> list[Path]:
+    """Every rss.xml, atom.xml and feed.json under ``directory`` (a published site)."""
+    root = Path(directory)
+    return sorted(p for name in FEED_FILE_NAMES for p in root.rglob(name) if p.is_file())
 
 
 def assert_valid_feed(path: str | os.PathLike[str]) -> None:

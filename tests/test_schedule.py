@@ -53,6 +53,8 @@ def test_jitter_spreads_sources_configured_alike() -> None:
     import random
 
     rng = random.Random(1)
-    starts = sorted(delay(PollOutcome(every=300, failures=0), rng.random()) or 0 for _ in range(1000))
+    starts = sorted(
+        delay(PollOutcome(every=300, failures=0), rng.random()) or 0 for _ in range(1000)
+    )
     assert starts[0] >= 300 and starts[-1] <= 330
     assert starts[500] - starts[0] > 10  # not bunched at one instant

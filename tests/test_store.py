@@ -87,25 +87,33 @@ def _spec(name: str, every: float = 60, path: str = "a.txt"):  # type: ignore[no
 
 def test_claim_due_leases_sources_once_until_the_lease_expires(store: Store) -> None:
     store.sync_sources([_spec("a"), _spec("b"), _spec("c")], NOW)
-    first = store.claim_due(NOW, limit=2, lease=30)
+    first = [name for name, _ in store.claim_due(NOW, limit=2, lease=30)]
     assert len(first) == 2
-    second = store.claim_due(NOW, limit=10, lease=30)
+    second = [name for name, planned in store.claim_due(NOW, limit=10, lease=30) if planned == NOW]
     assert set(first) | set(second) == {"a", "b", "c"} and not set(first) & set(second)
     assert store.claim_due(NOW + timedelta(seconds=10), limit=10, lease=30) == []
     # a killed worker's lease expires and the source is claimed again
-    assert sorted(store.claim_due(NOW + timedelta(seconds=31), limit=10, lease=30)) == ["a", "b", "c"]
+    assert [n for n, _ in store.claim_due(NOW + timedelta(seconds=31), limit=10, lease=30)] == [
+        "a",
+        "b",
+        "c",
+    ]
 
 
 def test_record_poll_plans_the_next_poll_and_clears_the_lease(store: Store) -> None:
     from feeds.store import PollRecord
 
     store.sync_sources([_spec("a", every=60)], NOW)
-    assert store.claim_due(NOW, 10, 300) == ["a"]
+    assert store.claim_due(NOW, 10, 300) == [("a", NOW)]
     poll = PollRecord(name="a", kind="file", location="a.txt", every=60, at=NOW, outcome="ok")
     assert store.record_poll(poll, jitter=0) == NOW + timedelta(seconds=60)
     assert store.claim_due(NOW + timedelta(seconds=59), 10, 300) == []
-    assert store.claim_due(NOW + timedelta(seconds=60), 10, 300) == ["a"]
-    failed = PollRecord(name="a", kind="file", location="a.txt", every=60, at=NOW, outcome="failed", error="x")
+    assert store.claim_due(NOW + timedelta(seconds=60), 10, 300) == [
+        ("a", NOW + timedelta(seconds=60))
+    ]
+    failed = PollRecord(
+        name="a", kind="file", location="a.txt", every=60, at=NOW, outcome="failed", error="x"
+    )
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=60)
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=120)
     assert store.source_rows()[0]["failures"] == 2
@@ -125,7 +133,7 @@ def test_sync_sources_adds_changes_and_removes(store: Store) -> None:
     rows = {r["name"]: r for r in store.source_rows()}
     assert rows["b"]["active"] is False
     assert rows["a"]["location"] == "moved.txt" and rows["a"]["next_poll_at"] == later
-    assert sorted(store.claim_due(later, 10, 30)) == ["a", "c"]
+    assert sorted(n for n, _ in store.claim_due(later, 10, 30)) == ["a", "c"]
 
 
 def test_gone_source_is_never_claimed(store: Store) -> None:
@@ -133,7 +141,9 @@ def test_gone_source_is_never_claimed(store: Store) -> None:
     from sources.base import SourceState
 
     store.sync_sources([_spec("a")], NOW)
-    store.record_poll(PollRecord("a", "url", "http://x/", 60, NOW, "gone", state=SourceState(gone=True)))
+    store.record_poll(
+        PollRecord("a", "url", "http://x/", 60, NOW, "gone", state=SourceState(gone=True))
+    )
     assert store.claim_due(NOW + timedelta(days=365), 10, 30) == []
 
 
@@ -145,4 +155,6 @@ def test_expire_keeps_dedup_keys_longer_than_stories(store: Store) -> None:
     assert store.count() == 0
     result, _ = store.save_batch("s", [entry], now=NOW)
     assert result.new == 0 and result.duplicate + result.unchanged == 1
-    assert store.expire(stories_before=NOW - timedelta(days=30), keys_before=NOW)[1] == len(entry.keys)
+    assert store.expire(stories_before=NOW - timedelta(days=30), keys_before=NOW)[1] == len(
+        entry.keys
+    )

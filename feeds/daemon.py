@@ -1,0 +1,338 @@
+"""The long-running daemon behind ``nashra run``, with no job scheduler in it.
+
+The schedule is data in the store. A periodic *dispatch tick* claims the due
+sources in one transaction (with a lease) and queues them for a bounded pool
+of asyncio workers; each worker polls one source and stores its batch; new
+stories mark the feeds dirty and ask for one debounced rebuild per burst.
+
+Two small interfaces keep scale-out a matter of adapters:
+
+- ``SourceQueue`` claims due sources and gives leases back (here: the store;
+  later: a PostgreSQL job queue);
+- ``Poller`` polls one source and renders the feeds (here: in-process).
+
+The timing of the jobs (the tick, the debounce, housekeeping) belongs to a
+``Jobs`` implementation; APScheduler is wired in ``scheduler.py`` only. The
+function that polls a source (``feeds.pipeline.collect_source`` or a URL
+collector) never imports a scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from feeds.config import Config, load_config
+from feeds.pipeline import SourceReport, collect_source, save_outcome
+from feeds.publish import PublishResult, publish
+from feeds.store import Store
+from sources.base import Collected, Context, SourceSpec
+from sources.errors import NashraError, SourceError
+
+log = logging.getLogger("nashra.run")
+
+UrlPoll = Callable[[SourceSpec, Context], Awaitable[Collected]]
+"""Collects one URL source (``sources.collect_url`` bound to a shared fetcher)."""
+
+KEEP_KEYS_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonSettings:
+    tick: float = 1.0
+    """Seconds between dispatch ticks."""
+    workers: int = 32
+    """Polls running at once."""
+    debounce: float = 2.0
+    """Seconds from the first new story of a burst to the rebuild of the feeds."""
+    grace: float = 10.0
+    """Seconds a stopping daemon lets running polls finish before cancelling them."""
+    lease: float = 300.0
+    """Seconds a claimed source is reserved for this daemon."""
+    housekeeping: float = 3600.0
+    """Seconds between retention passes."""
+
+
+class SourceQueue(Protocol):
+    """Hands out due sources and takes back what was not polled."""
+
+    def sync(self, specs: Sequence[SourceSpec], now: datetime) -> None: ...
+
+    def claim(self, now: datetime, limit: int) -> list[tuple[str, datetime]]: ...
+
+    def release(self, names: Sequence[str]) -> None: ...
+
+
+class Poller(Protocol):
+    """Polls one source (storing what it gives) and renders the feeds."""
+
+    async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport: ...
+
+    async def render(self, config: Config) -> PublishResult: ...
+
+
+class Jobs(Protocol):
+    """What the daemon asks of a job scheduler."""
+
+    def render_soon(self, delay: float) -> None:
+        """Run ``Daemon.render`` once after ``delay`` seconds, unless already pending."""
+
+
+class StoreQueue:
+    """The SourceQueue backed by the store's sources table."""
+
+    def __init__(self, store: Store, lease: float) -> None:
+        self.store, self.lease = store, lease
+
+    def sync(self, specs: Sequence[SourceSpec], now: datetime) -> None:
+        self.store.sync_sources(specs, now)
+
+    def claim(self, now: datetime, limit: int) -> list[tuple[str, datetime]]:
+        return self.store.claim_due(now, limit, self.lease)
+
+    def release(self, names: Sequence[str]) -> None:
+        self.store.release(names)
+
+
+class InProcessPoller:
+    """Polls in this process: file sources in a worker thread, URL sources on the
+    event loop with a shared fetcher; store writes in a worker thread."""
+
+    def __init__(self, store: Store, url_poll: UrlPoll | None = None) -> None:
+        self.store, self.url_poll = store, url_poll
+
+    def _context(self, spec: SourceSpec, config: Config, now: datetime) -> Context:
+        return Context(
+            tz=config.site.tz,
+            now=now,
+            base_dir=config.base_dir,
+            max_bytes=config.site.max_file_bytes,
+            words=config.words,
+            known=self.store.file_fingerprints(spec.name),
+            states=self.store.source_states(spec.name),
+        )
+
+    async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport:
+        ctx = await asyncio.to_thread(self._context, spec, config, now)
+        if spec.url is None:
+            return await asyncio.to_thread(collect_source, spec, ctx, self.store)
+        if self.url_poll is None:
+            outcome: Collected | SourceError = SourceError(spec.name, "URL sources are not enabled")
+        else:
+            started = time.monotonic()
+            try:
+                outcome = await self.url_poll(spec, ctx)
+            except SourceError as exc:
+                outcome = exc
+            return await asyncio.to_thread(
+                save_outcome, spec, outcome, ctx, self.store, time.monotonic() - started
+            )
+        return await asyncio.to_thread(save_outcome, spec, outcome, ctx, self.store, 0.0)
+
+    async def render(self, config: Config) -> PublishResult:
+        return await asyncio.to_thread(publish, config, self.store)
+
+
+def poll_line(report: SourceReport, status: int | None, lag: float) -> dict[str, object]:
+    """The fields of the one log line a poll writes."""
+    batch = report.batch
+    return {
+        "source": report.name,
+        "outcome": "failed" if report.failed else "ok",
+        "new": batch.new,
+        "updated": batch.updated,
+        "duplicate": batch.duplicate + batch.unchanged,
+        "status": status,
+        "duration": round(report.duration, 3),
+        "lag": round(lag, 3),
+        "error": str(report.errors[0]) if report.errors else None,
+    }
+
+
+class Daemon:
+    """Claims due sources each tick, polls them with a bounded pool, rebuilds the
+    feeds once per burst, reloads on demand and stops gracefully."""
+
+    def __init__(
+        self,
+        config: Config,
+        queue: SourceQueue,
+        poller: Poller,
+        settings: DaemonSettings = DaemonSettings(),
+        *,
+        expire: Callable[[datetime, datetime], tuple[int, int]] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.config = config
+        self.expire = expire
+        self.queue, self.poller, self.settings, self.clock = queue, poller, settings, clock
+        self.jobs: Jobs | None = None
+        self._pending: asyncio.Queue[tuple[str, datetime]] = asyncio.Queue()
+        self._queued: set[str] = set()
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._stopping = False
+        self._dirty = False
+        self._workers: list[asyncio.Task[None]] = []
+        self.stopped = asyncio.Event()
+        self.renders = 0
+
+    # -- lifecycle --------------------------------------------------------------
+    async def start(self, jobs: Jobs) -> None:
+        """Sync the schedule with the configuration, start the workers, render once."""
+        self.jobs = jobs
+        await asyncio.to_thread(self.queue.sync, self.config.sources, self.clock())
+        self._workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.workers)]
+        self._dirty = True
+        await self.render()
+
+    def request_stop(self) -> None:
+        """Stop claiming sources; ``stop()`` finishes the work."""
+        self._stopping = True
+        self.stopped.set()
+
+    async def stop(self) -> None:
+        """Let running polls finish within the grace period, cancel the rest, give
+        back the leases of queued sources, rebuild if needed."""
+        self._stopping = True
+        waiting = list(self._queued)
+        self._queued.clear()
+        while not self._pending.empty():
+            self._pending.get_nowait()
+        running = list(self._running.values())
+        if running:
+            _, late = await asyncio.wait(running, timeout=self.settings.grace)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+                log.warning(
+                    "cancelled %d polls still running after %.0fs", len(late), self.settings.grace
+                )
+            waiting += [name for name, task in list(self._running.items()) if task in late]
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        if waiting:
+            await asyncio.to_thread(self.queue.release, waiting)
+        if self._dirty:
+            await self.render()
+
+    # -- jobs ---------------------------------------------------------------------
+    async def dispatch(self) -> None:
+        """One tick: claim as many due sources as there are free workers."""
+        if self._stopping:
+            return
+        free = self.settings.workers * 2 - len(self._queued) - len(self._running)
+        if free <= 0:
+            return
+        claimed = await asyncio.to_thread(self.queue.claim, self.clock(), free)
+        for name, planned in claimed:
+            self._queued.add(name)
+            self._pending.put_nowait((name, planned))
+
+    async def render(self) -> None:
+        """Rebuild the feeds if new stories arrived since the last rebuild."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        started = time.monotonic()
+        try:
+            result = await self.poller.render(self.config)
+        except NashraError as exc:
+            self._dirty = True
+            log.error("render failed: %s", exc)
+            return
+        self.renders += 1
+        log.info(
+            "rendered feeds: %d files and %d pages written in %.2fs",
+            len(result.written),
+            result.pages,
+            time.monotonic() - started,
+            extra={
+                "fields": {"event": "render", "written": len(result.written), "pages": result.pages}
+            },
+        )
+
+    async def housekeeping(self) -> None:
+        """Retention: stories older than keep_days leave the working set."""
+        now = self.clock()
+        stories_before = now - timedelta(days=self.config.site.keep_days)
+        keys_before = now - timedelta(days=max(KEEP_KEYS_DAYS, self.config.site.keep_days * 2))
+        if self.expire is None:
+            return
+        dropped, keys = await asyncio.to_thread(self.expire, stories_before, keys_before)
+        if dropped or keys:
+            log.info("retention: %d stories and %d dedup keys expired", dropped, keys)
+            self._mark_dirty()
+
+    async def reload(self, path: str) -> bool:
+        """Load the configuration again; an invalid one is rejected and the old one kept."""
+        try:
+            config = await asyncio.to_thread(load_config, path)
+        except NashraError as exc:
+            log.error("configuration rejected, keeping the running one: %s", exc)
+            return False
+        self.config = config
+        await asyncio.to_thread(self.queue.sync, config.sources, self.clock())
+        log.info(
+            "configuration reloaded: %d sources, %d feeds", len(config.sources), len(config.feeds)
+        )
+        self._mark_dirty()
+        return True
+
+    # -- workers ------------------------------------------------------------------
+    def _mark_dirty(self) -> None:
+        first = not self._dirty
+        self._dirty = True
+        if first and self.jobs is not None:
+            self.jobs.render_soon(self.settings.debounce)
+
+    async def _worker(self) -> None:
+        while True:
+            name, planned = await self._pending.get()
+            if name not in self._queued:  # dropped by stop()
+                continue
+            self._queued.discard(name)
+            task = asyncio.create_task(self._poll(name, planned))
+            self._running[name] = task
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.done():
+                    task.cancel()
+                raise
+            finally:
+                self._running.pop(name, None)
+
+    async def _poll(self, name: str, planned: datetime) -> None:
+        spec = next((s for s in self.config.sources if s.name == name), None)
+        if spec is None:  # removed from the configuration since it was claimed
+            await asyncio.to_thread(self.queue.release, [name])
+            return
+        now = self.clock()
+        lag = (now - planned).total_seconds()
+        try:
+            report = await self.poller.poll(spec, self.config, now)
+        except NashraError as exc:
+            log.error("poll of %s failed: %s", name, exc)
+            return
+        fields = poll_line(report, report.status, lag)
+        level = logging.WARNING if report.failed else logging.INFO
+        log.log(level, " ".join(f"{k}={v}" for k, v in fields.items() if v is not None),
+                extra={"fields": {"event": "poll", **fields}})  # fmt: skip
+        if report.batch.new or report.batch.updated:
+            self._mark_dirty()
+
+
+async def run_daemon(daemon: Daemon, jobs: Jobs) -> None:
+    """Start, wait for a stop request, stop."""
+    await daemon.start(jobs)
+    await daemon.stopped.wait()
+    with contextlib.suppress(asyncio.CancelledError):
+        await daemon.stop()

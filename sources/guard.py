@@ -1,0 +1,145 @@
+"""Where a URL source may connect: the guard against server-side request forgery.
+
+A URL source, and every redirect it follows, must resolve to public addresses:
+loopback, private, link-local, multicast, reserved and other not globally
+routable addresses are refused unless the source sets ``allow_private = true``.
+
+The host is resolved here (``loop.getaddrinfo``), once per run, and the check
+is made twice with the same answer: before each request, to refuse it with a
+clear message, and when httpcore opens a connection, which goes to the
+checked address itself, so that a DNS answer cannot change between the check
+and the connection (DNS rebinding). The policy of the request being made is
+passed to the connection through a context variable, which asyncio keeps per
+task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from contextvars import ContextVar
+
+import httpcore
+
+ALLOW_PRIVATE: ContextVar[bool] = ContextVar("nashra_allow_private", default=False)
+"""Whether the request being made in this task may reach private addresses."""
+
+
+class BlockedAddress(Exception):
+    """A host resolves to an address a source may not reach."""
+
+    def __init__(self, host: str, address: str, kind: str) -> None:
+        super().__init__(f"{host} resolves to {address}, a {kind} address")
+        self.host, self.address, self.kind = host, address, kind
+
+
+def address_kind(address: str) -> str | None:
+    """Why a source may not reach this address (``"private"``…), or None if it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    checks = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        ("non-public", not ip.is_global),
+    )
+    return next((kind for kind, hit in checks if hit), None)
+
+
+def allowed(host: str, addresses: Iterable[str], allow_private: bool) -> list[str]:
+    """The addresses that may be reached; raises BlockedAddress if any is refused.
+
+    Every address of the host must be public: a host that resolves to a public
+    and a private address is refused, since either could be used.
+    """
+    found = list(addresses)
+    if not allow_private:
+        for address in found:
+            kind = address_kind(address)
+            if kind is not None:
+                raise BlockedAddress(host, address, kind)
+    return found
+
+
+class Resolver:
+    """Resolves host names with the event loop's resolver, once per host and run."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str]] = {}
+        self._pending: dict[str, asyncio.Future[list[str]]] = {}
+
+    async def resolve(self, host: str) -> list[str]:
+        """The IP addresses of a host (an IP literal is its own answer).
+
+        Raises ``socket.gaierror`` (an OSError) when the name does not resolve.
+        """
+        cached = self._cache.get(host)
+        if cached is not None:
+            return cached
+        pending = self._pending.get(host)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[str]] = loop.create_future()
+        self._pending[host] = future
+        try:
+            infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark it retrieved: no warning when nobody else waits
+            raise
+        finally:
+            del self._pending[host]
+        self._cache[host] = addresses
+        future.set_result(addresses)
+        return addresses
+
+    async def check(self, host: str, allow_private: bool) -> list[str]:
+        """The addresses of a host that may be reached; raises BlockedAddress."""
+        return allowed(host, await self.resolve(host), allow_private)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to checked addresses."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._resolver.check(host, ALLOW_PRIVATE.get())
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None, "getaddrinfo returned no address"
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used by nashra")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

@@ -1,0 +1,279 @@
+"""`nashra run`: the real daemon in a subprocess, with second-level intervals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from tests.conftest import Site
+
+NASHRA = str(Path(sys.executable).with_name("nashra"))
+
+DAEMON_TOML = """\
+[site]
+title = "نشرة الاختبار"
+base_url = "https://news.example.org/"
+timezone = "Africa/Tripoli"
+
+[[sources]]
+name = "inbox"
+path = "sources/*.txt"
+every = "1s"
+
+[[feeds]]
+name = "all"
+title = "كل الأخبار"
+sources = "*"
+"""
+
+
+def bulletin(n: int) -> str:
+    return (
+        f"وزارة الصحة تعلن نتائج الحملة الوطنية رقم {n}\n"
+        f"أعلنت وزارة الصحة نتائج الحملة الوطنية رقم {n}، مؤكدة أن الفرق الطبية زارت المدن والقرى.\n"
+        "وأضافت الوزارة أن الحملة ستتواصل حتى نهاية الشهر الجاري.\n"
+    )
+
+
+class Daemon:
+    """`nashra run` in a subprocess; its JSON log lines collected by a thread."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.root = root
+        self.proc = subprocess.Popen(
+            [NASHRA, "--log-format", "json", "run", "--tick", "0.2", "--debounce", "1", *args],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[dict[str, Any]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            try:
+                self.lines.append(json.loads(line))
+            except json.JSONDecodeError:
+                self.lines.append({"message": line.strip(), "level": "raw"})
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [line for line in list(self.lines) if line.get("event") == kind]
+
+    def wait_for(self, check: Callable[[], bool], timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"daemon exited {self.proc.returncode}: {self.lines[-5:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"timed out; last log lines: {self.lines[-8:]}")
+
+    def signal(self, sig: int) -> None:
+        self.proc.send_signal(sig)
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=timeout)
+        self.close()
+        return code
+
+    def close(self) -> None:
+        self._reader.join(timeout=5)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+
+
+@pytest.fixture
+def daemon_site(site: Site) -> Site:
+    site.config_path.write_text(DAEMON_TOML, encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def start(daemon_site: Site) -> Iterator[Callable[..., Daemon]]:
+    started: list[Daemon] = []
+
+    def _start(*args: str) -> Daemon:
+        d = Daemon(daemon_site.root, *args)
+        started.append(d)
+        return d
+
+    yield _start
+    for d in started:
+        if d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait()
+        d.close()
+
+
+def titles(site: Site) -> list[str]:
+    path = site.public / "all" / "atom.xml"
+    if not path.exists():
+        return []
+    return [e.title for e in feedparser.parse(path.read_bytes()).entries]
+
+
+def status(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NASHRA, "status", *args], cwd=site.root, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_new_stories_appear_within_the_interval_and_sigterm_exits_0(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    daemon_site.write("a.txt", bulletin(1))
+    d = start()
+    d.wait_for(lambda: len(titles(daemon_site)) == 1)
+    written = time.monotonic()
+    daemon_site.write("b.txt", bulletin(2))
+    d.wait_for(lambda: len(titles(daemon_site)) == 2, timeout=10)
+    # interval (1 s + jitter) + debounce (1 s) + tick, with room for a loaded machine
+    assert time.monotonic() - written < 6
+    polls = d.events("poll")
+    assert polls and {"source", "outcome", "new", "duplicate", "duration", "lag"} <= set(polls[0])
+    assert d.stop() == 0
+    assert not list(daemon_site.public.rglob("*.tmp"))
+    for name in ("rss.xml", "atom.xml"):
+        assert not feedparser.parse((daemon_site.public / "all" / name).read_bytes()).bozo
+    json.loads((daemon_site.public / "all" / "feed.json").read_text("utf-8"))
+
+
+def test_one_rebuild_per_burst_not_one_per_source(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    many = "".join(
+        f'\n[[sources]]\nname = "desk-{n}"\npath = "sources/desk-{n}.txt"\nevery = "1s"\n'
+        for n in range(6)
+    )
+    alone = DAEMON_TOML.replace('path = "sources/*.txt"', 'path = "sources/inbox-*.txt"')
+    daemon_site.config_path.write_text(alone + many, "utf-8")
+    for n in range(6):
+        daemon_site.write(f"desk-{n}.txt", bulletin(n))
+    d = start()
+    d.wait_for(lambda: len(titles(daemon_site)) == 6)
+    time.sleep(2.5)  # longer than the debounce: any further rebuild would have happened
+    new_polls = [p for p in d.events("poll") if p["new"]]
+    rebuilds = [r for r in d.events("render") if r["written"]]
+    assert len(new_polls) == 6  # six sources brought new stories...
+    # ...and the feeds were written once for the whole burst (plus the start-up render
+    # if it raced the first poll), not once per source
+    assert 1 <= len(rebuilds) <= 2
+    assert d.stop() == 0
+
+
+def test_failing_source_backs_off_and_recovers(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    daemon_site.config_path.write_text(
+        DAEMON_TOML.replace('path = "sources/*.txt"', 'path = "sources/late.txt"'), "utf-8"
+    )
+    d = start()
+    d.wait_for(
+        lambda: sum(1 for p in d.events("poll") if p["outcome"] == "failed") >= 3, timeout=30
+    )
+    failed = [p for p in d.events("poll") if p["outcome"] == "failed"]
+    gaps = [
+        _seconds(b["time"]) - _seconds(a["time"]) for a, b in zip(failed, failed[1:], strict=False)
+    ]
+    assert gaps[1] > gaps[0] * 1.5  # 1 s, then 2 s: doubling
+    health = status(daemon_site, "--json", "--max-failures", "2")
+    assert health.returncode == 1 and json.loads(health.stdout)["unhealthy"] == ["inbox"]
+    daemon_site.write("late.txt", bulletin(7))
+    d.wait_for(
+        lambda: any(p["outcome"] == "ok" and p["new"] == 1 for p in d.events("poll")), timeout=20
+    )
+    healthy = status(daemon_site, "--json", "--max-failures", "2")
+    assert healthy.returncode == 0
+    assert json.loads(healthy.stdout)["sources"][0]["failures"] == 0
+    assert d.stop() == 0
+
+
+def _seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def test_sighup_adds_a_source_and_rejects_a_bad_config(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    daemon_site.write("a.txt", bulletin(1))
+    extra = daemon_site.root / "extra"
+    extra.mkdir()
+    (extra / "news.jsonl").write_text(
+        '{"id": "x1", "title": "افتتاح معرض طرابلس الدولي للكتاب", "body": "انطلقت فعاليات المعرض."}\n',
+        "utf-8",
+    )
+    d = start()
+    d.wait_for(lambda: len(titles(daemon_site)) == 1)
+    good = DAEMON_TOML + '\n[[sources]]\nname = "extra"\npath = "extra/*.jsonl"\nevery = "1s"\n'
+    daemon_site.config_path.write_text(good.replace("[[feeds]]", "[[feedz]]"), "utf-8")
+    d.signal(signal.SIGHUP)
+    d.wait_for(lambda: any("configuration rejected" in line.get("message", "") for line in d.lines))
+    assert d.proc.poll() is None
+    daemon_site.config_path.write_text(good, "utf-8")
+    d.signal(signal.SIGHUP)
+    d.wait_for(lambda: "افتتاح معرض طرابلس الدولي للكتاب" in titles(daemon_site))
+    assert d.stop() == 0
+
+
+def test_status_while_running(daemon_site: Site, start: Callable[..., Daemon]) -> None:
+    daemon_site.write("a.txt", bulletin(1))
+    d = start()
+    d.wait_for(lambda: len(titles(daemon_site)) == 1)
+    shown = status(daemon_site)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].split()[:3] == ["source", "last", "poll"]
+    assert lines[1].startswith("inbox") and " ok " in lines[1]
+    assert any(line.startswith("all ") for line in lines)
+    data = json.loads(status(daemon_site, "--json").stdout)
+    assert data["sources"][0]["total"] == 1 and data["feeds"][0]["items"] == 1
+    assert set(data["feeds"][0]["files"]) == {"rss.xml", "atom.xml", "feed.json"}
+    assert d.stop() == 0
+
+
+def test_kill_9_then_restart_no_duplicates_no_losses(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    for n in range(150):
+        daemon_site.write(f"b{n:03d}.txt", bulletin(n) + "---\n" + bulletin(1000 + n))
+    d = start()
+    time.sleep(1.0)  # mid-way: collecting, storing or writing pages
+    os.kill(d.proc.pid, signal.SIGKILL)
+    d.proc.wait(timeout=10)
+    d.close()
+    again = start()
+    again.wait_for(lambda: any(p["outcome"] == "ok" for p in again.events("poll")), timeout=60)
+    again.wait_for(lambda: len(again.events("render")) >= 1)
+    time.sleep(1.5)
+    assert again.stop() == 0
+    store = daemon_site.store()
+    try:
+        assert store.count(["inbox"]) == 300
+    finally:
+        store.close()
+    pages = list((daemon_site.public / "stories").glob("*.html"))
+    assert len(pages) == 300
+    ids = [
+        e.id
+        for e in feedparser.parse((daemon_site.public / "all" / "atom.xml").read_bytes()).entries
+    ]
+    assert len(ids) == len(set(ids)) == 50
