@@ -101,12 +101,12 @@ def _fingerprint(data: bytes, fmt: str, ctx: Context) -> str:
     return digest.hexdigest()
 
 
-def read_capped(path: str, limit: int) -> bytes:
-    """Read a file, refusing one larger than ``limit`` bytes."""
+def read_capped(path: str, limit: int, *, shown: str | None = None) -> bytes:
+    """Read a file, refusing one larger than ``limit`` bytes (named ``shown`` in errors)."""
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ParseError(path, f"file is larger than the limit of {limit:,} bytes")
+        raise ParseError(shown or path, f"file is larger than the limit of {limit:,} bytes")
     return data
 
 
@@ -121,7 +121,7 @@ def collect_files(spec: SourceSpec, ctx: Context) -> Collected:
         full = shown if os.path.isabs(shown) else os.path.join(ctx.base_dir, shown)
         try:
             fmt = format_of(shown, spec.format)
-            data = read_capped(full, ctx.max_bytes)
+            data = read_capped(full, ctx.max_bytes, shown=shown)
             fingerprint = _fingerprint(data, fmt, ctx)
             if ctx.known.get(shown) == fingerprint:
                 out.unchanged += 1

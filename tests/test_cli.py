@@ -103,7 +103,7 @@ def test_parse_plain_and_bad_file(site: Site) -> None:
     assert done.stderr.startswith(f"error: {bad}: unknown file type '.docx'")
 
 
-@pytest.mark.parametrize("command", [[], ["once"], ["parse"]])
+@pytest.mark.parametrize("command", [[], ["once"], ["parse"], ["run"], ["status"]])
 def test_every_command_has_help_with_an_example(command: list[str], tmp_path: Path) -> None:
     done = nashra(*command, "--help", cwd=tmp_path)
     assert done.returncode == 0 and "Example:" in done.stdout

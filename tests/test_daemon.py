@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -189,9 +190,7 @@ def test_failing_source_backs_off_and_recovers(
         lambda: sum(1 for p in d.events("poll") if p["outcome"] == "failed") >= 3, timeout=30
     )
     failed = [p for p in d.events("poll") if p["outcome"] == "failed"]
-    gaps = [
-        _seconds(b["time"]) - _seconds(a["time"]) for a, b in zip(failed, failed[1:], strict=False)
-    ]
+    gaps = [_seconds(b["time"]) - _seconds(a["time"]) for a, b in itertools.pairwise(failed)]
     assert gaps[1] > gaps[0] * 1.5  # 1 s, then 2 s: doubling
     health = status(daemon_site, "--json", "--max-failures", "2")
     assert health.returncode == 1 and json.loads(health.stdout)["unhealthy"] == ["inbox"]
