@@ -26,9 +26,10 @@ Atom 1.0
   * exactly one atom:id, atom:title and atom:updated in the feed and in each
     entry, at most one of the other single elements; no element in the Atom
     namespace that Atom does not define; no feed metadata after an entry;
-  * ids are absolute IRIs with a scheme (``urn:`` ids follow RFC 2141 as the
-    W3C validator reads it, ``tag:`` ids RFC 4151), without surrounding
-    white space; non-canonical http ids are a warning;
+  * ids are absolute URIs with a scheme, in plain ASCII as the W3C validator
+    requires of ids (``urn:`` ids follow RFC 2141 as it reads it: no ``/``,
+    ``?``, ``#``; ``tag:`` ids RFC 4151), without surrounding white space;
+    non-canonical http ids are a warning. Link hrefs may be IRIs (RFC 4287);
   * dates are RFC 3339 (upper-case ``T``/``Z``, with a time zone, real dates);
   * a ``rel="self"`` link is present (the W3C validator only warns here; the
     issue makes it a requirement); no two links share rel, type and hreflang;
@@ -846,7 +847,9 @@ def _atom_id(el: etree._Element, report: Report) -> str:
             _where(el), f"atom:id {value!r} has surrounding white space (UnexpectedWhitespace)"
         )
     value = value.strip()
-    errors, warnings = uri_problems(value, iri=True, absolute=True)
+    # The W3C validator reads ids as URIs (rfc2396_full, no IDNA step as for
+    # hrefs), so a raw non-ASCII character in an id is an error there.
+    errors, warnings = uri_problems(value, iri=False, absolute=True)
     report.add(_where(el), [f"atom:id {e}" for e in errors], warnings)
     if not errors:
         canon = _canonical_http(value)
