@@ -59,12 +59,25 @@ class FeedSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """The ``[fetch]`` table: limits for URL sources (see ``sources.http.FetchSettings``)."""
+
+    concurrency: int = 32
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 15 * 1024 * 1024
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: str
     site: Site
     sources: tuple[SourceSpec, ...]
     feeds: tuple[FeedSpec, ...]
     words: BulletinWords = DEFAULT_WORDS
+    fetch: FetchConfig = FetchConfig()
 
     @property
     def base_dir(self) -> str:
@@ -266,9 +279,25 @@ def _unique(path: str, names: list[str], what: str) -> None:
         seen.add(name)
 
 
+def _fetch(path: str, data: Mapping[str, Any]) -> FetchConfig:
+    table = data.get("fetch", {})
+    if not isinstance(table, dict):
+        raise ConfigError(path, "must be a table", key="fetch")
+    r = _Reader(path, table, "fetch", set(FetchConfig.__slots__))
+    default = FetchConfig()
+    return FetchConfig(
+        concurrency=r.whole("concurrency", default.concurrency, minimum=1),
+        per_host=r.whole("per_host", default.per_host, minimum=1),
+        connect_timeout=r.duration("connect_timeout", f"{default.connect_timeout:g}s"),
+        read_timeout=r.duration("read_timeout", f"{default.read_timeout:g}s"),
+        max_bytes=r.whole("max_bytes", default.max_bytes, minimum=1),
+        max_redirects=r.whole("max_redirects", default.max_redirects, minimum=0),
+    )
+
+
 def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
     """Validate parsed TOML into a Config."""
-    _Reader(path, data, "", {"site", "sources", "feeds", "bulletin"})
+    _Reader(path, data, "", {"site", "sources", "feeds", "bulletin", "fetch"})
     site = _site(path, data)
     sources = tuple(_source(path, t, i) for i, t in enumerate(_tables(path, data, "sources")))
     _unique(path, [s.name for s in sources], "sources")
@@ -284,4 +313,6 @@ def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
     words = DEFAULT_WORDS.extended(
         topic_markers=b.strings("topic_markers"), continuations=b.strings("continuations")
     )
-    return Config(path=path, site=site, sources=sources, feeds=feeds, words=words)
+    return Config(
+        path=path, site=site, sources=sources, feeds=feeds, words=words, fetch=_fetch(path, data)
+    )

@@ -1,23 +1,33 @@
 """One run of the whole pipeline: collect every source, store and deduplicate
 each source's batch in its own transaction, then publish.
 
+File sources are collected one after the other; URL sources all at once, in
+one event loop with one ``Fetcher`` (its limits keep the run polite), each
+stored as soon as it arrives, so that a run killed midway keeps the sources it
+finished. A source marked gone (HTTP 410) is not polled again; one that moved
+(301/308) is fetched at its new URL (both remembered in the store).
+
 One broken source never stops the others: its error is recorded in its report
 and the run goes on; what was already stored and published is kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from sqlalchemy import select
 
 from feeds.config import Config
 from feeds.identity import identify
 from feeds.publish import PublishResult, publish
-from feeds.store import BatchResult, PollRecord, Store
+from feeds.store import BatchResult, PollRecord, Store, items
 from sources import Collected, Context, SourceSpec, collector_for, kind_of
 from sources.errors import SourceError
+from sources.http import Fetcher, FetchSettings, collect_url, user_agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,9 @@ class SourceReport:
     duration: float = 0.0
     status: int | None = None
     """The HTTP status of a URL source's last response."""
+    outcome: str = "ok"
+    """The word recorded for the poll: ok, failed, not-modified, gone; or skipped-gone
+    for a source marked gone earlier, which is not polled."""
 
     @property
     def failed(self) -> bool:
@@ -109,16 +122,109 @@ def save_outcome(
         )
     )
     return SourceReport(
-        spec.name, batch, tuple(errors), collected.unchanged, duration, collected.status
+        spec.name,
+        batch,
+        tuple(errors),
+        collected.unchanged,
+        duration,
+        collected.status,
+        outcome=_outcome_word(collected, errors),
     )
 
 
 def _outcome_word(collected: Collected, errors: list[SourceError]) -> str:
-    if errors:
-        return "failed"
     if collected.state is not None and collected.state.gone:
         return "gone"
+    if errors:
+        return "failed"
     return "not-modified" if collected.not_modified else "ok"
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    """The Fetcher's settings from the ``[fetch]`` table and the site's base_url."""
+    f = config.fetch
+    return FetchSettings(
+        concurrency=f.concurrency,
+        per_host=f.per_host,
+        connect_timeout=f.connect_timeout,
+        read_timeout=f.read_timeout,
+        max_bytes=f.max_bytes,
+        max_redirects=f.max_redirects,
+        user_agent=user_agent(config.site.base_url),
+    )
+
+
+def known_urls(store: Store) -> Callable[[Sequence[str]], set[str]]:
+    """Which of these story URLs the store already holds (for full_text sources)."""
+
+    def lookup(urls: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        wanted = list(dict.fromkeys(urls))
+        with store.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(items.c.url).where(items.c.url.in_(wanted[start : start + 500]))
+                found.update(url for url in conn.execute(query).scalars() if url)
+        return found
+
+    return lookup
+
+
+async def _timed(
+    spec: SourceSpec, ctx: Context, fetcher: Fetcher
+) -> tuple[SourceSpec, Collected | SourceError, float]:
+    started = time.monotonic()
+    try:
+        outcome: Collected | SourceError = await collect_url(spec, ctx, fetcher)
+    except SourceError as exc:
+        outcome = exc
+    return spec, outcome, time.monotonic() - started
+
+
+async def collect_urls(
+    specs: Sequence[SourceSpec],
+    ctx: Context,
+    store: Store,
+    fetcher: Fetcher,
+    on_source: Callable[[SourceReport], None] | None = None,
+) -> list[SourceReport]:
+    """Collect URL sources concurrently, storing each one as it arrives.
+
+    A source marked gone is skipped (reported ``skipped-gone``, nothing recorded).
+    """
+    reports: list[SourceReport] = []
+    pending: list[asyncio.Future[tuple[SourceSpec, Collected | SourceError, float]]] = []
+    for spec in specs:
+        state = ctx.states.get(spec.name)
+        if state is not None and state.gone:
+            report = SourceReport(spec.name, status=410, outcome="skipped-gone")
+            reports.append(report)
+            if on_source is not None:
+                on_source(report)
+            continue
+        pending.append(asyncio.ensure_future(_timed(spec, ctx, fetcher)))
+    try:
+        for next_done in asyncio.as_completed(pending):
+            spec, outcome, duration = await next_done
+            report = save_outcome(spec, outcome, ctx, store, duration)
+            reports.append(report)
+            if on_source is not None:
+                on_source(report)
+    finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    return reports
+
+
+async def _collect_all_urls(
+    config: Config,
+    specs: Sequence[SourceSpec],
+    ctx: Context,
+    store: Store,
+    on_source: Callable[[SourceReport], None] | None,
+) -> list[SourceReport]:
+    async with Fetcher(fetch_settings(config), known_urls=known_urls(store)) as fetcher:
+        return await collect_urls(specs, ctx, store, fetcher, on_source)
 
 
 def run_once(
@@ -128,13 +234,20 @@ def run_once(
     now: datetime | None = None,
     on_source: Callable[[SourceReport], None] | None = None,
 ) -> RunReport:
-    """Collect all sources, then publish. ``on_source`` is called after each source."""
+    """Collect all sources, then publish. ``on_source`` is called after each source:
+    file sources first, in order, then URL sources as they finish."""
     ctx = context_for(config, store, now or datetime.now(UTC))
     report = RunReport()
     for spec in config.sources:
-        source_report = collect_source(spec, ctx, store)
-        report.sources.append(source_report)
-        if on_source is not None:
-            on_source(source_report)
+        if spec.url is None:
+            source_report = collect_source(spec, ctx, store)
+            report.sources.append(source_report)
+            if on_source is not None:
+                on_source(source_report)
+    url_specs = [spec for spec in config.sources if spec.url is not None]
+    if url_specs:
+        report.sources.extend(
+            asyncio.run(_collect_all_urls(config, url_specs, ctx, store, on_source))
+        )
     report.published = publish(config, store)
     return report

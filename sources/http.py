@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -92,7 +91,7 @@ class FetchSettings:
     max_bytes: int = 15 * 1024 * 1024
     """Largest response body, decoded."""
     max_redirects: int = 5
-    user_agent: str = field(default_factory=user_agent)
+    user_agent: str = field(default_factory=lambda: user_agent())
 
     @property
     def deadline(self) -> float:
@@ -116,7 +115,8 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        value: str = self.headers.get("content-type", "")
+        return value.split(";")[0].strip().lower()
 
 
 def _charset(content_type: str) -> str | None:
@@ -342,9 +342,9 @@ class Fetcher:
     async def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and "content-encoding" not in response.headers:
-            if int(declared) > limit:
-                raise _TooLarge()
+        plain = "content-encoding" not in response.headers
+        if plain and declared.isdigit() and int(declared) > limit:
+            raise _TooLarge()
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
@@ -482,8 +482,7 @@ async def _parse_response(
     text, problems = decode_remote(response.content, source=spec.name, declared=response.charset)
     kind = sniff(text)
     if spec.selectors:
-        result = await asyncio.to_thread(
-            parse_page,
+        result = parse_page(
             text,
             url=response.url,
             selectors=dict(spec.selectors),
@@ -507,9 +506,7 @@ async def _parse_response(
                 f"{response.url}: an HTML page where a feed was expected; it advertises "
                 f"{advertised}: use that url, or set discover = true",
             )
-        found = await fetcher.get(
-            advertised, source=spec.name, allow_private=spec.allow_private
-        )
+        found = await fetcher.get(advertised, source=spec.name, allow_private=spec.allow_private)
         if found.status != 200:
             raise FetchError(spec.name, f"{advertised}: {_status_line(found)} (discovered feed)")
         # Remember the feed itself: later polls go to it, with its validators.
@@ -528,8 +525,7 @@ async def _add_full_text(spec: SourceSpec, fetcher: Fetcher, result: FeedResult)
     """
     urls = [item.url for item in result.items if item.url]
     known = fetcher.known_urls(urls) if fetcher.known_urls and urls else set()
-    fresh = [item for item in result.items if item.url and item.url not in known]
-    fresh += [item for item in result.items if not item.url]
+    linked = [item for item in result.items if item.url and item.url not in known]
 
     async def fill(item: Item) -> Item | SourceError:
         assert item.url is not None
@@ -545,18 +541,12 @@ async def _add_full_text(spec: SourceSpec, fetcher: Fetcher, result: FeedResult)
             return item
         return replace(item, body=body)
 
-    jobs: list[Awaitable[Item | SourceError]] = [fill(i) for i in fresh if i.url]
-    filled = await asyncio.gather(*jobs)
+    jobs: list[Awaitable[Item | SourceError]] = [fill(item) for item in linked]
     items: list[Item] = []
-    for original, outcome in zip([i for i in fresh if i.url], filled, strict=True):
+    for original, outcome in zip(linked, await asyncio.gather(*jobs), strict=True):
         if isinstance(outcome, SourceError):
             result.errors.append(outcome)
             items.append(original)
         else:
             items.append(outcome)
-    items += [i for i in fresh if not i.url]
-    result.items = items
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover
-    """Keeps imports that only type checkers use."""
+    result.items = items + [item for item in result.items if not item.url]

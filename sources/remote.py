@@ -31,7 +31,7 @@ from typing import Any, Literal
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-import fastfeedparser
+import fastfeedparser  # type: ignore[import-untyped]
 import feedparser
 from lxml import etree
 
@@ -243,7 +243,7 @@ def _parse_xml_feed(
     problems = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
     if root is not None:
         dtd = root.getroottree().docinfo.internalDTD
-        if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+        if dtd is not None and _declares_entities(dtd):
             raise ParseError(source, "refused: the XML declares entities (<!ENTITY …>)")
         name = etree.QName(root).localname.lower()
         if name not in _FEED_ROOTS:
@@ -281,6 +281,11 @@ def _parse_xml_feed(
         )
     _add_entries(result, (_raw_entry(e, language) for e in entries), url, source, tz, now)
     return result
+
+
+def _declares_entities(dtd: Any) -> bool:
+    """Whether an internal DTD declares entities (lxml-stubs lack ``iterentities``)."""
+    return next(iter(dtd.iterentities()), None) is not None
 
 
 def _feed_meta(root: etree._Element | None) -> tuple[str | None, float | None]:
@@ -367,7 +372,7 @@ def _parse_json_feed(
             continue
         authors = record.get("authors") or ([record["author"]] if record.get("author") else [])
         names = [_text(a.get("name")) for a in authors if isinstance(a, dict)]
-        tags = record.get("tags") if isinstance(record.get("tags"), list) else []
+        tags: list[Any] = record["tags"] if isinstance(record.get("tags"), list) else []
         raw.append(
             RawEntry(
                 title=_text(record.get("title")),

@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import lxml.html
-import trafilatura  # type: ignore[import-untyped]
+import trafilatura
 from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -107,7 +107,10 @@ def parse_page(
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(source, f"{url}: cannot read the page as HTML: {exc}") from exc
     try:
-        elements = [e for e in compiled.item(root) if isinstance(e, etree._Element)]
+        found = compiled.item(root)
+        elements = (
+            [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+        )
     except etree.XPathEvalError as exc:
         raise ParseError(source, f"selectors.item: {exc}") from exc
     result = FeedResult()

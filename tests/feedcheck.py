@@ -73,11 +73,19 @@ Everywhere, characters from a wrong decoding (C1 controls, U+FFFD, UTF-8 read
 as cp1252/latin-1 such as ``Ø§Ù„``) are warnings, as the W3C validator's
 BadCharacters is.
 
+Where this is stricter than the W3C service (it only warns, or accepts):
+a missing Atom ``rel="self"`` link; broken HTML structure (its html5lib
+parse errors are NotHtml warnings); RSS links and permalink guids that are
+URIs but not http(s); two-digit RSS years (ProblematicalRFC822Date there);
+two Atom entries with the same id *and* the same updated date. Where it is
+more lenient: raw IRIs in Atom ``href`` attributes are accepted, as RFC 4287
+allows. The service's validators.py, link.py, item.py, channel.py and
+logging.py (github.com/w3c/feedvalidator) were the reference for the rest.
+
 Not covered: anything that needs the network (the W3C validator compares
 ``rel="self"`` with the address it fetched, checks HTTP headers and resolves
 e-mail domains), RSS 1.0 and Atom 0.3 (reported as errors), iTunes and other
-extension modules, and the W3C validator's complete HTML5 parse; see also
-``check_feed_file``.
+extension modules, and the W3C validator's complete HTML5 parse.
 
 Run it on files: ``.venv/bin/python tests/feedcheck.py public/all/*.*``.
 """
@@ -430,7 +438,7 @@ def uri_problems(
             if not iri:
                 errors.append(
                     f"{value!r} contains the raw non-ASCII character {char!r} (U+{ord(char):04X}): "
-                    "a URL here must be plain ASCII, percent-encode it as UTF-8 (UriNotIri)"
+                    "it must be plain ASCII here: percent-encode it as UTF-8 (UriNotIri)"
                 )
                 break
             if not _ucschar(char):

@@ -237,9 +237,21 @@ ATOM_MUTATIONS = [
     ),
     pytest.param(
         ATOM_ENTRY_ID,
-        "<id>urn:nashra:libya:قصة 1</id>",
-        ("/feed/entry[1]/id", "InvalidUriChar"),
+        "<id>urn:nashra:libya:story 1</id>",
+        ("/feed/entry[1]/id", "a space", "InvalidUriChar"),
         id="id-with-space",
+    ),
+    pytest.param(
+        ATOM_ENTRY_ID,
+        "<id>urn:nashra:libya:خبر-1</id>",
+        ("/feed/entry[1]/id", "raw non-ASCII", "UriNotIri"),
+        id="arabic-in-id",
+    ),
+    pytest.param(
+        ATOM_ENTRY_ID,
+        "<id>2026-11-29:1</id>",
+        ("/feed/entry[1]/id", "InvalidFullLink"),
+        id="id-without-scheme",
     ),
     pytest.param(
         ATOM_ENTRY_ID,

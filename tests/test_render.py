@@ -17,7 +17,7 @@ from lxml import etree
 
 from feeds.pipeline import run_once
 from feeds.render import FeedMeta, Story, render_atom, render_rss
-from feeds.store import StoredItem
+from feeds.store import Store, StoredItem
 from tests.conftest import DATA, NOW, Site
 
 GOLDEN = DATA / "golden"
@@ -25,9 +25,15 @@ FILES = ("rss.xml", "atom.xml", "feed.json")
 
 
 @pytest.fixture
-def published(site: Site) -> Path:
+def published(site: Site, database_url: str) -> Path:
+    """The sample bulletin published through each real database: same bytes from both."""
+    text = site.config_path.read_text("utf-8")
+    site.config_path.write_text(
+        text.replace('timezone = "Africa/Tripoli"', f'timezone = "Africa/Tripoli"\ndatabase = "{database_url}"'),
+        "utf-8",
+    )
     site.copy("bulletins/bulletin-libya.txt")
-    store = site.store()
+    store = Store.open(database_url)
     try:
         run_once(site.config(), store, now=NOW)
     finally:
