@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sources.arabic import normalize_key
 from sources.html import html_to_text
 from sources.item import Item
-from sources.urls import canonical_url
+from sources.urls import canonical_url, iri_to_uri
 
 KEY_VERSION = "1"
 
@@ -44,10 +46,23 @@ class Entry:
     slug: str
 
 
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$")
+
+
+def own_id(source: str, raw: str) -> str:
+    """The source's own id as a valid URI: kept when it is already an absolute ASCII
+    URI (http URLs percent-encoded), else ``urn:nashra:<source>:<percent-encoded id>``."""
+    own = raw.strip()
+    if own.lower().startswith(("http://", "https://")):
+        return iri_to_uri(own)
+    if _URI.match(own) and not own.lower().startswith("urn:nashra:"):
+        return own
+    return f"urn:nashra:{source}:{quote(own, safe='-._~')}"
+
+
 def item_id(item: Item) -> str:
     if item.id:
-        own = item.id.strip()
-        return own if ":" in own else f"urn:nashra:{item.source}:{own}"
+        return own_id(item.source, item.id)
     if item.url:
         return canonical_url(item.url)
     return f"urn:nashra:{item.source}:{_digest(item.source, normalize_key(item.title), size=24)}"

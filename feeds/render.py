@@ -68,7 +68,9 @@ def _updated(meta: FeedMeta, stories: Sequence[Story]) -> datetime:
     return max((s.item.updated for s in stories), default=meta.fallback_updated)
 
 
-def _generator(meta: FeedMeta, stories: Sequence[Story], self_url: str) -> FeedGenerator:
+def _generator(
+    meta: FeedMeta, stories: Sequence[Story], self_url: str, self_type: str
+) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(meta.home_url + meta.name + "/")
@@ -77,7 +79,7 @@ def _generator(meta: FeedMeta, stories: Sequence[Story], self_url: str) -> FeedG
     fg.description(_clean(meta.description or meta.title))
     fg.language(meta.language)
     fg.author(name=_clean(meta.author))
-    fg.link(href=self_url, rel="self")
+    fg.link(href=self_url, rel="self", type=self_type)
     fg.link(href=meta.home_url, rel="alternate", type="text/html")  # last link: RSS <link>
     fg.generator("nashra")
     fg.docs("https://www.rssboard.org/rss-specification")
@@ -105,12 +107,12 @@ def _generator(meta: FeedMeta, stories: Sequence[Story], self_url: str) -> FeedG
 
 
 def render_rss(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
-    fg = _generator(meta, stories, meta.rss_url)
+    fg = _generator(meta, stories, meta.rss_url, "application/rss+xml")
     return bytes(fg.rss_str(pretty=True))
 
 
 def render_atom(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
-    fg = _generator(meta, stories, meta.atom_url)
+    fg = _generator(meta, stories, meta.atom_url, "application/atom+xml")
     tree = etree.fromstring(fg.atom_str(pretty=True))
     tree.set(XML_LANG, meta.language)
     for entry, story in zip(tree.iterfind(f"{{{ATOM_NS}}}entry"), stories, strict=True):

@@ -117,7 +117,9 @@ def postgres_database() -> Iterator[str]:
         pytest.param(
             "postgres",
             id="postgres",
-            marks=pytest.mark.skipif(not POSTGRES, reason="NASHRA_TEST_POSTGRES is not set (.ci/run sets it)"),
+            marks=pytest.mark.skipif(
+                not POSTGRES, reason="NASHRA_TEST_POSTGRES is not set (.ci/run sets it)"
+            ),
         ),
     ]
 )

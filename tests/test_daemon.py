@@ -18,6 +18,7 @@ import feedparser
 import pytest
 
 from tests.conftest import Site
+from tests.feedcheck import assert_valid_feed, feed_files
 
 NASHRA = str(Path(sys.executable).with_name("nashra"))
 
@@ -151,9 +152,8 @@ def test_new_stories_appear_within_the_interval_and_sigterm_exits_0(
     assert polls and {"source", "outcome", "new", "duplicate", "duration", "lag"} <= set(polls[0])
     assert d.stop() == 0
     assert not list(daemon_site.public.rglob("*.tmp"))
-    for name in ("rss.xml", "atom.xml"):
-        assert not feedparser.parse((daemon_site.public / "all" / name).read_bytes()).bozo
-    json.loads((daemon_site.public / "all" / "feed.json").read_text("utf-8"))
+    for path in feed_files(daemon_site.public):
+        assert_valid_feed(path)
 
 
 def test_one_rebuild_per_burst_not_one_per_source(

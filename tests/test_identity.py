@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from feeds.identity import identify, item_id
 from sources.item import Item
 
@@ -19,6 +21,27 @@ def _item(**kw: object) -> Item:
 def test_own_id_is_namespaced_unless_a_uri() -> None:
     assert item_id(_item(id="123")) == "urn:nashra:libya:123"
     assert item_id(_item(id="tag:example.org,2026:1")) == "tag:example.org,2026:1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("خبر-1", "urn:nashra:libya:%D8%AE%D8%A8%D8%B1-1"),
+        ("a/b", "urn:nashra:libya:a%2Fb"),
+        ("same id", "urn:nashra:libya:same%20id"),
+        ("2026-11-29:1", "urn:nashra:libya:2026-11-29%3A1"),
+        (
+            "https://news.example.org/ليبيا/1",
+            "https://news.example.org/%D9%84%D9%8A%D8%A8%D9%8A%D8%A7/1",
+        ),
+        (
+            "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+            "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        ),
+    ],
+)
+def test_own_ids_become_valid_uris(raw: str, expected: str) -> None:
+    assert item_id(_item(id=raw)) == expected
 
 
 def test_canonical_url_is_the_id() -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 
 from feeds.pipeline import run_once
+from tests.feedcheck import assert_valid_feed, feed_files
 from tests.conftest import NOW, Site
 
 LIBYA_TITLES = [
@@ -21,6 +22,15 @@ GOUD = (
     '"body": "أكدت جمهورية كوريا دعمها لجهود هيأة الأمم المتحدة للتوصل إلى حل سياسي لقضية الصحراء.", '
     '"date": "29 نوفمبر 2026 09:30"}\n'
 )
+
+
+ODD_IDS = "".join(
+    '{"id": "%s", "title": "خبر رقم %d", "text": "نص الخبر %d", "url": "%s"}\n' % (ident, n, n, url)
+    for n, (ident, url) in enumerate(
+        [("خبر-1", ""), ("a/b", ""), ("same id", "https://news.example.org/أخبار/ليبيا?utm_source=x"),
+         ("2026-11-29:1", "")]
+    )
+)  # fmt: skip
 
 
 def _run(site: Site, now: datetime = NOW):  # type: ignore[no-untyped-def]
@@ -41,6 +51,8 @@ def test_sample_bulletin_becomes_three_stories_in_every_format(site: Site) -> No
     atom = feedparser.parse((site.public / "all" / "atom.xml").read_bytes())
     feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
     assert not rss.bozo and not atom.bozo
+    for path in feed_files(site.public):
+        assert_valid_feed(path)
     assert rss.feed.language == "ar"
     assert atom.feed.language == "ar"
     assert feed["language"] == "ar" and feed["version"] == "https://jsonfeed.org/version/1.1"
@@ -124,11 +136,14 @@ def test_edited_story_keeps_its_id_and_gets_updated(site: Site) -> None:
 def test_feed_limit_and_source_selection(site: Site) -> None:
     site.copy("bulletins/bulletin-libya.txt")
     site.write("goud.jsonl", GOUD)
+    site.write("odd-ids.jsonl", ODD_IDS)
     _run(site)
+    for path in feed_files(site.public):
+        assert_valid_feed(path)
     libya = json.loads((site.public / "libya" / "feed.json").read_text("utf-8"))
     everything = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
     assert len(libya["items"]) == 2
-    assert len(everything["items"]) == 4
+    assert len(everything["items"]) == 8
 
 
 def test_one_broken_source_never_stops_the_others(site: Site) -> None:

@@ -29,7 +29,10 @@ def published(site: Site, database_url: str) -> Path:
     """The sample bulletin published through each real database: same bytes from both."""
     text = site.config_path.read_text("utf-8")
     site.config_path.write_text(
-        text.replace('timezone = "Africa/Tripoli"', f'timezone = "Africa/Tripoli"\ndatabase = "{database_url}"'),
+        text.replace(
+            'timezone = "Africa/Tripoli"',
+            f'timezone = "Africa/Tripoli"\ndatabase = "{database_url}"',
+        ),
         "utf-8",
     )
     site.copy("bulletins/bulletin-libya.txt")
