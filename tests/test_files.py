@@ -82,7 +82,7 @@ def test_glob_collects_every_format_and_skips_unchanged_files(tmp_path: Path, ct
             '{"title": "خبر", "date": "غدا ربما"}\n'.encode(),
             "nodate.jsonl:1: cannot read date 'غدا ربما'",
         ),
-        ("notext.jsonl", '{"id": "1"}\n'.encode(), "notext.jsonl:1: no title and no text"),
+        ("notext.jsonl", b'{"id": "1"}\n', "notext.jsonl:1: no title and no text"),
     ],
 )
 def test_bad_input_gives_one_clear_error_naming_the_file(
@@ -115,7 +115,7 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 def test_missing_literal_path_is_an_error_but_an_empty_glob_is_not(
     tmp_path: Path, ctx: Context
 ) -> None:
-    with pytest.raises(SourceError, match="desk: no such file or folder: 'absent.txt'"):
+    with pytest.raises(SourceError, match=r"desk: no such file or folder: 'absent\.txt'"):
         collect_files(_spec("absent.txt"), ctx)
     assert collect_files(_spec("inbox/*.txt"), ctx).items == []
 

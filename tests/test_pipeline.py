@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 
 from feeds.pipeline import run_once
-from tests.feedcheck import assert_valid_feed, feed_files
 from tests.conftest import NOW, Site
+from tests.feedcheck import assert_valid_feed, feed_files
 
 LIBYA_TITLES = [
     "الاتحاد الأوروبي يجدد التزامه بدعم إدارة الهجرة في ليبيا",
@@ -25,7 +25,8 @@ GOUD = (
 
 
 ODD_IDS = "".join(
-    '{"id": "%s", "title": "خبر رقم %d", "text": "نص الخبر %d", "url": "%s"}\n' % (ident, n, n, url)
+    json.dumps({"id": ident, "title": f"خبر رقم {n}", "text": f"نص الخبر {n}", "url": url}, ensure_ascii=False)
+    + "\n"
     for n, (ident, url) in enumerate(
         [("خبر-1", ""), ("a/b", ""), ("same id", "https://news.example.org/أخبار/ليبيا?utm_source=x"),
          ("2026-11-29:1", "")]
