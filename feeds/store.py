@@ -418,22 +418,28 @@ class Store:
         wanted = {spec.name: spec for spec in specs}
         with self.engine.begin() as conn:
             rows = {row.name: row for row in conn.execute(select(sources))}
+            added = [spec for name, spec in wanted.items() if name not in rows]
+            if added:
+                conn.execute(
+                    sources.insert(),
+                    [
+                        {
+                            "name": spec.name,
+                            "kind": "url" if spec.url else "file",
+                            "location": spec.location,
+                            "every": spec.every,
+                            "next_poll_at": first_poll_at(now, spec.every, index, len(added)),
+                            "active": True,
+                            "failures": 0,
+                            "gone": False,
+                        }
+                        for index, spec in enumerate(added)
+                    ],
+                )
             for name, spec in wanted.items():
                 kind = "url" if spec.url else "file"
                 row = rows.get(name)
                 if row is None:
-                    conn.execute(
-                        sources.insert().values(
-                            name=name,
-                            kind=kind,
-                            location=spec.location,
-                            every=spec.every,
-                            next_poll_at=now,
-                            active=True,
-                            failures=0,
-                            gone=False,
-                        )
-                    )
                     continue
                 values: dict[str, Any] = {"active": True, "every": spec.every, "kind": kind}
                 if row.location != spec.location:
@@ -623,6 +629,19 @@ class Store:
         )
         with self.engine.begin() as conn:
             conn.execute(statement, [{"ident": i, "new_page_rev": r} for i, r in done])
+
+
+SPREAD_ABOVE = 100
+"""More sources than this added at once have their first polls spread over their interval."""
+
+
+def first_poll_at(now: datetime, every: float, index: int, count: int) -> datetime:
+    """When a newly configured source is first polled: now, unless many sources were
+    added together, whose first polls are then spread evenly over their interval so
+    that thousands of new sources do not all fall due in the same second."""
+    if count <= SPREAD_ABOVE:
+        return now
+    return now + timedelta(seconds=every * index / count)
 
 
 def page_rev(rev: str, fingerprint: str) -> str:

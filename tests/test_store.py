@@ -158,3 +158,14 @@ def test_expire_keeps_dedup_keys_longer_than_stories(store: Store) -> None:
     assert store.expire(stories_before=NOW - timedelta(days=30), keys_before=NOW)[1] == len(
         entry.keys
     )
+
+
+def test_many_new_sources_are_spread_over_their_interval(store: Store) -> None:
+    store.sync_sources([_spec(f"s{n:04d}", every=300) for n in range(1000)], NOW)
+    due_now = store.claim_due(NOW, limit=5000, lease=3600)
+    assert 1 <= len(due_now) <= 5
+    due_later = store.claim_due(NOW + timedelta(seconds=150), limit=5000, lease=3600)
+    assert 480 <= len(due_later) <= 505
+    assert len(store.claim_due(NOW + timedelta(seconds=300), limit=5000, lease=3600)) == 1000 - len(
+        due_now
+    ) - len(due_later)
