@@ -68,6 +68,8 @@ class FetchConfig:
     read_timeout: float = 30.0
     max_bytes: int = 15 * 1024 * 1024
     max_redirects: int = 5
+    parse_processes: int = -1
+    """Worker processes parsing fetched feeds; -1: chosen from the cores and sources."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,7 @@ def _fetch(path: str, data: Mapping[str, Any]) -> FetchConfig:
         read_timeout=r.duration("read_timeout", f"{default.read_timeout:g}s"),
         max_bytes=r.whole("max_bytes", default.max_bytes, minimum=1),
         max_redirects=r.whole("max_redirects", default.max_redirects, minimum=0),
+        parse_processes=r.whole("parse_processes", default.parse_processes, minimum=-1),
     )
 
 

@@ -14,20 +14,26 @@ and the run goes on; what was already stored and published is kept.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from feeds.config import Config
-from feeds.identity import identify
+from feeds.identity import Entry, identify
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store, items
 from sources import Collected, Context, SourceSpec, collector_for, kind_of
 from sources.errors import SourceError
-from sources.http import Fetcher, FetchSettings, collect_url, user_agent
+from sources.http import Fetched, Fetcher, FetchSettings, collect_url, user_agent
+from sources.item import Item
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +108,7 @@ def save_outcome(
         collected = outcome
         errors = list(collected.errors)
         if collected.items or collected.files:
-            entries = [identify(item) for item in collected.items]
+            entries = prepared_entries(collected) or identify_all(collected.items)
             batch, _ = store.save_batch(spec.name, entries, collected.files, now=ctx.now)
     store.record_poll(
         PollRecord(
@@ -140,7 +146,39 @@ def _outcome_word(collected: Collected, errors: list[SourceError]) -> str:
     return "not-modified" if collected.not_modified else "ok"
 
 
-def fetch_settings(config: Config) -> FetchSettings:
+IN_FLIGHT_PER_REQUEST = 4
+"""Sources collected at once, per request the Fetcher may have in flight."""
+PARALLEL_PARSING_FROM = 20
+"""With this many URL sources or more, feeds are parsed in worker processes."""
+MAX_PARSE_PROCESSES = 4
+
+
+def parse_processes(configured: int, url_sources: int) -> int:
+    """Worker processes for parsing: as configured, or (-1) one per core beyond the
+    first, up to four, when there are enough URL sources to be worth it."""
+    if configured >= 0:
+        return configured
+    if url_sources < PARALLEL_PARSING_FROM:
+        return 0
+    return max(0, min(MAX_PARSE_PROCESSES, (os.cpu_count() or 1) - 1))
+
+
+def identify_all(items: Sequence[Item]) -> list[Entry]:
+    """The identities of items; run by the Fetcher where feeds are parsed."""
+    return [identify(item) for item in items]
+
+
+def prepared_entries(collected: Collected) -> list[Entry]:
+    """The identities a Fetcher computed alongside parsing, if they match the items."""
+    if not isinstance(collected, Fetched) or len(collected.prepared) != len(collected.items):
+        return []
+    entries = [e for e in collected.prepared if isinstance(e, Entry)]
+    if len(entries) != len(collected.items):
+        return []
+    return entries
+
+
+def fetch_settings(config: Config, url_sources: int = 0) -> FetchSettings:
     """The Fetcher's settings from the ``[fetch]`` table and the site's base_url."""
     f = config.fetch
     return FetchSettings(
@@ -151,6 +189,7 @@ def fetch_settings(config: Config) -> FetchSettings:
         max_bytes=f.max_bytes,
         max_redirects=f.max_redirects,
         user_agent=user_agent(config.site.base_url),
+        parse_processes=parse_processes(f.parse_processes, url_sources),
     )
 
 
@@ -177,6 +216,11 @@ async def _timed(
         outcome: Collected | SourceError = await collect_url(spec, ctx, fetcher)
     except SourceError as exc:
         outcome = exc
+    except Exception as exc:  # a bug met by one source must not stop the others
+        log.error("unexpected error collecting %s", spec.name, exc_info=True)
+        outcome = SourceError(
+            spec.name, f"unexpected error (a bug in nashra): {type(exc).__name__}: {exc}"
+        )
     return spec, outcome, time.monotonic() - started
 
 
@@ -189,10 +233,14 @@ async def collect_urls(
 ) -> list[SourceReport]:
     """Collect URL sources concurrently, storing each one as it arrives.
 
-    A source marked gone is skipped (reported ``skipped-gone``, nothing recorded).
+    At most ``IN_FLIGHT_PER_REQUEST`` times the Fetcher's concurrency are being
+    collected at once, so that memory stays bounded when the store is slower than
+    the network. Stores are written one at a time, in a thread of their own, so
+    that fetching goes on while the database works. A source marked gone is
+    skipped (reported ``skipped-gone``, nothing recorded).
     """
     reports: list[SourceReport] = []
-    pending: list[asyncio.Future[tuple[SourceSpec, Collected | SourceError, float]]] = []
+    waiting: list[SourceSpec] = []
     for spec in specs:
         state = ctx.states.get(spec.name)
         if state is not None and state.gone:
@@ -200,19 +248,37 @@ async def collect_urls(
             reports.append(report)
             if on_source is not None:
                 on_source(report)
-            continue
-        pending.append(asyncio.ensure_future(_timed(spec, ctx, fetcher)))
+        else:
+            waiting.append(spec)
+    waiting.reverse()
+    window = max(IN_FLIGHT_PER_REQUEST * fetcher.settings.concurrency, 1)
+    running: set[asyncio.Task[tuple[SourceSpec, Collected | SourceError, float]]] = set()
+
+    def start() -> None:
+        while waiting and len(running) < window:
+            running.add(asyncio.create_task(_timed(waiting.pop(), ctx, fetcher)))
+
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nashra-store")
+    loop = asyncio.get_running_loop()
     try:
-        for next_done in asyncio.as_completed(pending):
-            spec, outcome, duration = await next_done
-            report = save_outcome(spec, outcome, ctx, store, duration)
-            reports.append(report)
-            if on_source is not None:
-                on_source(report)
+        start()
+        while running:
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            running.difference_update(done)
+            start()
+            for task in done:
+                spec, outcome, duration = task.result()
+                report = await loop.run_in_executor(
+                    writer, save_outcome, spec, outcome, ctx, store, duration
+                )
+                reports.append(report)
+                if on_source is not None:
+                    on_source(report)
     finally:
-        for task in pending:
+        for task in running:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
+        writer.shutdown(wait=True)
     return reports
 
 
@@ -223,7 +289,8 @@ async def _collect_all_urls(
     store: Store,
     on_source: Callable[[SourceReport], None] | None,
 ) -> list[SourceReport]:
-    async with Fetcher(fetch_settings(config), known_urls=known_urls(store)) as fetcher:
+    settings = fetch_settings(config, len(specs))
+    async with Fetcher(settings, known_urls=known_urls(store), prepare=identify_all) as fetcher:
         return await collect_urls(specs, ctx, store, fetcher, on_source)
 
 

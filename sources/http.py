@@ -24,15 +24,20 @@ exception, which a test checks.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import re
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 import certifi
 import httpcore
@@ -48,6 +53,7 @@ from sources.webpage import discover_feed, extract_article, parse_page
 __all__ = [
     "TRANSLATIONS",
     "FetchSettings",
+    "Fetched",
     "Fetcher",
     "Response",
     "collect_url",
@@ -63,6 +69,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 RETRY_STATUSES = frozenset({429, 503})
+_DRAIN_BYTES = 64 * 1024
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _NO_STORE = re.compile(r"(?:^|[,\s])no-(?:store|cache)\b", re.IGNORECASE)
 _ACCEPT = (
@@ -92,6 +99,9 @@ class FetchSettings:
     """Largest response body, decoded."""
     max_redirects: int = 5
     user_agent: str = field(default_factory=lambda: user_agent())
+    parse_processes: int = 0
+    """Worker processes that decode and parse fetched documents (0: in the event
+    loop's thread). Worth it for many sources on a machine with several cores."""
 
     @property
     def deadline(self) -> float:
@@ -125,6 +135,19 @@ def _charset(content_type: str) -> str | None:
         if name.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'")
     return None
+
+
+Prepare = Callable[[Sequence[Item]], list[Any]]
+"""Work on parsed items done where they are parsed (see ``Fetcher``)."""
+
+
+@dataclass(slots=True)
+class Fetched(Collected):
+    """What collecting a URL source gave, with ``prepared``: ``Fetcher.prepare``
+    applied to ``items`` (empty when there is no prepare, or the items changed
+    after parsing, as with full text)."""
+
+    prepared: list[Any] = field(default_factory=list)
 
 
 class _TooLarge(Exception):
@@ -180,6 +203,10 @@ def translate(exc: BaseException, source: str, url: str, settings: FetchSettings
         return FetchError(
             source, f"{url}: timed out: no complete response within {settings.deadline:g} s"
         )
+    if isinstance(exc, UnicodeError):  # a host name IDNA cannot encode
+        return FetchError(source, f"{url}: invalid host name ({exc})")
+    if isinstance(exc, ValueError):
+        return FetchError(source, f"{url}: invalid URL ({exc})")
     if isinstance(exc, OSError):  # the resolver: socket.gaierror and friends
         reason = exc.strerror or str(exc) or type(exc).__name__
         return FetchError(source, f"{url}: cannot resolve the host: {reason}")
@@ -194,9 +221,10 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over a connection pool that connects through the guard."""
 
     def __init__(self, limits: httpx.Limits, backend: httpcore.AsyncNetworkBackend) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        context = ssl.create_default_context(cafile=certifi.where())
+        super().__init__(verify=context, limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -208,7 +236,12 @@ class Fetcher:
     """One HTTP client for a run, shared by every URL source; use ``async with``.
 
     ``known_urls``, when given, tells which article URLs are already stored, so
-    that ``full_text`` sources fetch only new articles.
+    that ``full_text`` sources fetch only new articles. ``resolver`` resolves
+    and checks host names (default: the system's resolver, cached for the run).
+    ``prepare``, a picklable function, is applied to the items of each document
+    where it is parsed (in a worker process when there are some): the pipeline
+    computes the items' identities there; the result comes back in
+    ``Fetched.prepared``.
     """
 
     def __init__(
@@ -216,13 +249,17 @@ class Fetcher:
         settings: FetchSettings,
         *,
         known_urls: Callable[[Sequence[str]], set[str]] | None = None,
+        resolver: Resolver | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.settings = settings
         self.known_urls = known_urls
-        self._resolver = Resolver()
+        self.prepare = prepare
+        self._resolver = resolver or Resolver()
         self._global = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._client: httpx.AsyncClient | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -243,6 +280,10 @@ class Fetcher:
             trust_env=False,
             headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
         )
+        if s.parse_processes > 0:
+            self._pool = ProcessPoolExecutor(
+                s.parse_processes, mp_context=multiprocessing.get_context("spawn")
+            )
         return self
 
     async def __aexit__(
@@ -254,6 +295,33 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    async def read(
+        self,
+        response: Response,
+        spec: SourceSpec,
+        ctx: Context,
+        *,
+        selectors: tuple[tuple[str, str], ...] = (),
+    ) -> Document:
+        """Decode and parse a response (``read_document``), in the pool if there is one."""
+        job = partial(
+            read_document,
+            response.content,
+            declared=response.charset,
+            url=response.url,
+            source=spec.name,
+            tz=ctx.tz,
+            now=ctx.now,
+            selectors=selectors,
+            prepare=self.prepare,
+        )
+        if self._pool is None:
+            return job()
+        return await asyncio.get_running_loop().run_in_executor(self._pool, job)
 
     async def get(
         self,
@@ -273,7 +341,10 @@ class Fetcher:
         moved_to: str | None = None
         permanent = True
         for _hop in range(self.settings.max_redirects + 1):
-            scheme = urlsplit(current).scheme.lower()
+            try:
+                scheme = urlsplit(current).scheme.lower()
+            except ValueError as exc:
+                raise FetchError(source, f"{current}: invalid URL ({exc})") from exc
             if scheme not in ("http", "https"):
                 raise FetchError(source, f"{current}: only http and https URLs are fetched")
             if current in seen:
@@ -283,7 +354,10 @@ class Fetcher:
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
                 return replace(response, moved_to=moved_to)
-            target = urljoin(current, location.strip())
+            try:
+                target = urljoin(current, location.strip())
+            except ValueError as exc:
+                raise FetchError(source, f"{current}: invalid redirect to {location!r}") from exc
             if permanent and response.status in PERMANENT:
                 moved_to = target
             else:
@@ -317,7 +391,7 @@ class Fetcher:
             raise
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict) as exc:
             raise translate(exc, source, url, self.settings) from exc
-        except (BlockedAddress, _TooLarge, TimeoutError, OSError) as exc:
+        except (BlockedAddress, _TooLarge, TimeoutError, OSError, ValueError) as exc:
             raise translate(exc, source, url, self.settings) from exc
         finally:
             ALLOW_PRIVATE.reset(token)
@@ -330,6 +404,8 @@ class Fetcher:
             content = b""
             if 200 <= response.status_code < 300:
                 content = await self._read_capped(response)
+            else:
+                await self._drain(response)
             return Response(
                 url=str(response.url),
                 status=response.status_code,
@@ -338,6 +414,15 @@ class Fetcher:
             )
         finally:
             await response.aclose()
+
+    async def _drain(self, response: httpx.Response) -> None:
+        """Read a small unwanted body (a 304, a redirect, an error page) so that the
+        connection goes back to the pool; a large one is dropped with its connection."""
+        size = 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > _DRAIN_BYTES:
+                return
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
@@ -456,9 +541,10 @@ async def collect_url(spec: SourceSpec, ctx: Context, fetcher: Fetcher) -> Colle
             retry_after=wait,
             errors=[FetchError(spec.name, message)],
         )
-    result, response = await _parse_response(spec, ctx, fetcher, response, state)
+    result, response, prepared = await _parse_response(spec, ctx, fetcher, response, state)
     if spec.full_text:
         await _add_full_text(spec, fetcher, result)
+        prepared = []
     validators = not result.errors
     new_state = SourceState(
         etag=response.headers.get("etag") if validators else None,
@@ -466,34 +552,88 @@ async def collect_url(spec: SourceSpec, ctx: Context, fetcher: Fetcher) -> Colle
         moved_to=response.moved_to or moved,
     )
     intervals = [v for v in (interval, result.ttl) if v is not None]
-    return Collected(
+    return Fetched(
         items=result.items,
         errors=result.errors,
         status=response.status,
         state=new_state,
         min_interval=max(intervals) if intervals else None,
+        prepared=prepared,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What reading one fetched document gave, in a form that crosses processes
+    (nashra's errors do not pickle: they travel as (kind, source, message))."""
+
+    kind: str
+    """``feed``, ``page`` (read with selectors), ``html`` (a page, no selectors) or ``error``."""
+    items: tuple[Item, ...] = ()
+    problems: tuple[tuple[str, str, str], ...] = ()
+    ttl: float | None = None
+    advertised: str | None = None
+    """For ``html``: the feed the page advertises, if any."""
+    prepared: tuple[Any, ...] = ()
+
+    def errors(self) -> list[SourceError]:
+        kinds: dict[str, type[SourceError]] = {"fetch": FetchError, "parse": ParseError}
+        return [kinds.get(k, SourceError)(source, message) for k, source, message in self.problems]
+
+
+def _problem(error: SourceError) -> tuple[str, str, str]:
+    kind = "fetch" if isinstance(error, FetchError) else "parse"
+    if isinstance(error, ParseError) and error.line is not None:
+        return kind, f"{error.source}:{error.line}", error.message
+    return kind, error.source, error.message
+
+
+def read_document(
+    data: bytes,
+    *,
+    declared: str | None,
+    url: str,
+    source: str,
+    tz: ZoneInfo,
+    now: datetime,
+    selectors: tuple[tuple[str, str], ...] = (),
+    prepare: Prepare | None = None,
+) -> Document:
+    """Decode and parse fetched bytes: a page read with selectors, a feed, or an HTML
+    page (with the feed it advertises). Pure CPU work, run in a worker process when
+    the Fetcher has a pool; never raises a SourceError (it comes back as ``error``)."""
+    try:
+        text, decoding = decode_remote(data, source=source, declared=declared)
+        if selectors:
+            kind = "page"
+            result = parse_page(
+                text, url=url, selectors=dict(selectors), source=source, tz=tz, now=now
+            )
+        elif sniff(text) == "html":
+            return Document(
+                "html",
+                problems=tuple(_problem(e) for e in decoding),
+                advertised=discover_feed(text, url),
+            )
+        else:
+            kind = "feed"
+            result = parse_feed(text, url=url, source=source, tz=tz, now=now)
+    except SourceError as exc:
+        return Document("error", problems=(_problem(exc),))
+    errors = [*decoding, *result.errors]
+    prepared = tuple(prepare(result.items)) if prepare is not None and result.items else ()
+    return Document(
+        kind, tuple(result.items), tuple(_problem(e) for e in errors), result.ttl, None, prepared
     )
 
 
 async def _parse_response(
     spec: SourceSpec, ctx: Context, fetcher: Fetcher, response: Response, state: SourceState
-) -> tuple[FeedResult, Response]:
+) -> tuple[FeedResult, Response, list[Any]]:
     """Parse a 2xx response as a page (selectors), a discovered feed, or a feed."""
-    text, problems = decode_remote(response.content, source=spec.name, declared=response.charset)
-    kind = sniff(text)
-    if spec.selectors:
-        result = parse_page(
-            text,
-            url=response.url,
-            selectors=dict(spec.selectors),
-            source=spec.name,
-            tz=ctx.tz,
-            now=ctx.now,
-        )
-        result.errors[:0] = problems
-        return result, response
-    if kind == "html":
-        advertised = discover_feed(text, response.url)
+    document = await fetcher.read(response, spec, ctx, selectors=spec.selectors)
+    if document.kind == "html":
+        advertised = document.advertised
         if advertised is None:
             raise ParseError(
                 spec.name,
@@ -511,10 +651,13 @@ async def _parse_response(
             raise FetchError(spec.name, f"{advertised}: {_status_line(found)} (discovered feed)")
         # Remember the feed itself: later polls go to it, with its validators.
         response = replace(found, moved_to=found.moved_to or advertised)
-        text, problems = decode_remote(found.content, source=spec.name, declared=found.charset)
-    result = parse_feed(text, url=response.url, source=spec.name, tz=ctx.tz, now=ctx.now)
-    result.errors[:0] = problems
-    return result, response
+        document = await fetcher.read(response, spec, ctx)
+        if document.kind == "html":
+            raise ParseError(spec.name, f"{found.url}: the advertised feed is an HTML page")
+    if document.kind == "error":
+        raise document.errors()[0]
+    result = FeedResult(list(document.items), document.errors(), document.ttl)
+    return result, response, list(document.prepared)
 
 
 async def _add_full_text(spec: SourceSpec, fetcher: Fetcher, result: FeedResult) -> None:

@@ -27,7 +27,6 @@ from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import lxml.html
-import trafilatura
 from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -208,6 +207,8 @@ def discover_feed(text: str, url: str) -> str | None:
 
 def extract_article(text: str, url: str) -> str | None:
     """The main text of an article page as sanitised HTML, or None if none is found."""
+    import trafilatura  # ~60 ms to import: only for sources with full_text
+
     extracted = trafilatura.extract(
         text,
         url=url,

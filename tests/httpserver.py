@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import gzip
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
-import pytest
 
 DATA = Path(__file__).parent / "data" / "remote"
 
@@ -65,7 +62,9 @@ class TestServer:
         self._closing = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -176,20 +175,3 @@ def _handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
     return Handler
-
-
-@pytest.fixture
-def server() -> Iterator[TestServer]:
-    """A running TestServer, closed after the test."""
-    with TestServer() as running:
-        yield running
-
-
-def wait_until(check: object, timeout: float = 5.0) -> None:
-    """Poll ``check()`` until true (bounded)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(check) and check():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not met in time")

@@ -1,0 +1,395 @@
+"""Fetching URL sources against a real HTTP server on 127.0.0.1: validators,
+statuses, redirects, limits, timeouts, the address guard and error messages."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import inspect
+import socket
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from sources import Collected, Context, Fetcher, FetchSettings, SourceSpec, collect_url
+from sources.base import SourceState
+from sources.errors import FetchError
+from sources.guard import BlockedAddress, Resolver, address_kind
+from sources.http import TRANSLATIONS, retry_after, translate, user_agent
+from tests.conftest import NOW
+from tests.httpserver import DATA, Route, TestServer
+
+FAST = FetchSettings(connect_timeout=1.0, read_timeout=0.5, max_bytes=64 * 1024)
+RSS = (DATA / "goud-rss2.xml").read_bytes()
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    with TestServer() as running:
+        yield running
+
+
+def spec_for(url: str, **fields: object) -> SourceSpec:
+    return SourceSpec(name="goud", url=url, allow_private=True, **fields)  # type: ignore[arg-type]
+
+
+def collect(
+    spec: SourceSpec,
+    ctx: Context,
+    settings: FetchSettings = FAST,
+    resolver: Resolver | None = None,
+) -> Collected:
+    async def run() -> Collected:
+        async with Fetcher(settings, resolver=resolver) as fetcher:
+            return await collect_url(spec, ctx, fetcher)
+
+    return asyncio.run(run())
+
+
+def with_state(ctx: Context, state: SourceState) -> Context:
+    return Context(tz=ctx.tz, now=ctx.now, base_dir=ctx.base_dir, states={"goud": state})
+
+
+def fails(spec: SourceSpec, ctx: Context, **kwargs: object) -> str:
+    with pytest.raises(FetchError) as caught:
+        collect(spec, ctx, **kwargs)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("goud: ") and "\n" not in message
+    return message
+
+
+# -- a good answer --------------------------------------------------------------------
+
+
+def test_feed_is_fetched_with_user_agent_and_compression(server: TestServer, ctx: Context) -> None:
+    settings = FetchSettings(user_agent=user_agent("https://news.example.org/"))
+    url = server.route(
+        "/feed.xml", Route(body=RSS, etag='"v1"', headers={"Cache-Control": "max-age=600"})
+    )
+    collected = collect(spec_for(url), ctx, settings)
+    sent = server.last("/feed.xml").headers
+    assert (
+        sent["user-agent"].startswith("nashra/")
+        and "(+https://news.example.org/)" in sent["user-agent"]
+    )
+    assert {"gzip", "deflate", "br"} <= {e.strip() for e in sent["accept-encoding"].split(",")}
+    assert "if-none-match" not in sent
+    assert collected.status == 200 and not collected.errors
+    assert len(collected.items) == 4
+    assert collected.state == SourceState(etag='"v1"')
+    assert collected.min_interval == 1800.0  # the feed's ttl (30 min) beats max-age (600 s)
+
+
+def test_conditional_get_gives_304_with_nothing_parsed(server: TestServer, ctx: Context) -> None:
+    stamp = "Sun, 29 Nov 2026 08:00:00 GMT"
+    url = server.route("/feed.xml", Route(body=RSS, etag='"v1"', last_modified=stamp))
+    first = collect(spec_for(url), ctx)
+    assert first.state == SourceState(etag='"v1"', last_modified=stamp)
+    second = collect(spec_for(url), with_state(ctx, first.state))
+    sent = server.last("/feed.xml").headers
+    assert sent["if-none-match"] == '"v1"' and sent["if-modified-since"] == stamp
+    assert second.status == 304 and second.not_modified
+    assert second.items == [] and second.errors == []
+    assert second.state == first.state
+
+
+def test_last_modified_alone_is_enough(server: TestServer, ctx: Context) -> None:
+    stamp = "Sun, 29 Nov 2026 08:00:00 GMT"
+    url = server.route("/feed.xml", Route(body=RSS, last_modified=stamp))
+    again = collect(spec_for(url), with_state(ctx, SourceState(last_modified=stamp)))
+    assert again.not_modified and again.state == SourceState(last_modified=stamp)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("goud-cp1256.xml", "application/rss+xml; charset=windows-1256"),
+        ("goud-cp1256-declared.xml", "text/xml"),
+        ("goud-cp1256.xml", "application/rss+xml"),
+        ("goud-iso-8859-6.xml", "application/rss+xml; charset=ISO-8859-6"),
+        ("goud-iso-8859-6-declared.xml", "text/xml"),
+        ("goud-iso-8859-6.xml", "application/octet-stream"),
+    ],
+)
+def test_legacy_arabic_feeds_over_http(
+    server: TestServer, ctx: Context, name: str, content_type: str
+) -> None:
+    url = server.fixture("/feed.xml", name, content_type=content_type)
+    collected = collect(spec_for(url), ctx)
+    assert collected.errors == []
+    assert [i.title for i in collected.items] == [
+        "كوريا داعمة المغرب على الصحرا ديالو",
+        "الجامعة المغربية لحماية المستهلك كتستنكر المصادقة على مشروع القانون",
+    ]
+
+
+def test_json_feed_is_detected_from_the_bytes(server: TestServer, ctx: Context) -> None:
+    url = server.fixture("/feed", "goud-feed11.json", content_type="text/plain")
+    assert len(collect(spec_for(url), ctx).items) == 2
+
+
+# -- statuses -------------------------------------------------------------------------
+
+
+def test_429_honours_retry_after_seconds(server: TestServer, ctx: Context) -> None:
+    url = server.route("/feed.xml", Route(status=429, headers={"Retry-After": "120"}))
+    collected = collect(spec_for(url), ctx)
+    assert collected.status == 429 and collected.retry_after == 120.0
+    assert [str(e) for e in collected.errors] == [
+        f"goud: {url}: HTTP 429 Too Many Requests; retry after 120 s"
+    ]
+
+
+def test_503_honours_retry_after_date(server: TestServer, ctx: Context) -> None:
+    url = server.route(
+        "/feed.xml", Route(status=503, headers={"Retry-After": "Sun, 29 Nov 2026 12:05:00 GMT"})
+    )
+    collected = collect(spec_for(url), ctx)  # ctx.now is 12:00 UTC
+    assert collected.status == 503 and collected.retry_after == 300.0
+    assert "HTTP 503 Service Unavailable" in str(collected.errors[0])
+
+
+def test_retry_after_forms() -> None:
+    assert retry_after("30", NOW) == 30.0
+    assert retry_after("Sun, 29 Nov 2026 11:00:00 GMT", NOW) == 0.0
+    assert retry_after("soon", NOW) is None
+    assert retry_after(None, NOW) is None
+
+
+@pytest.mark.parametrize(("status", "phrase"), [(404, "Not Found"), (500, "Internal Server Error")])
+def test_error_status_is_one_line_with_status(
+    server: TestServer, ctx: Context, status: int, phrase: str
+) -> None:
+    url = server.route("/feed.xml", Route(status=status, body=b"<html>oops</html>"))
+    collected = collect(spec_for(url), ctx)
+    assert collected.status == status and collected.items == []
+    assert [str(e) for e in collected.errors] == [f"goud: {url}: HTTP {status} {phrase}"]
+
+
+def test_410_marks_the_source_gone(server: TestServer, ctx: Context) -> None:
+    url = server.route("/feed.xml", Route(status=410))
+    collected = collect(spec_for(url), ctx)
+    assert collected.status == 410 and collected.state == SourceState(gone=True)
+    assert "HTTP 410 Gone" in str(collected.errors[0])
+    again = collect(spec_for(url), with_state(ctx, collected.state))
+    assert server.hits("/feed.xml") == 1  # a gone source is not fetched again
+    assert again.state == collected.state
+
+
+# -- redirects --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_permanent_redirect_is_remembered(server: TestServer, ctx: Context, status: int) -> None:
+    new = server.route("/new.xml", Route(body=RSS))
+    old = server.route("/old.xml", Route(status=status, headers={"Location": "/new.xml"}))
+    collected = collect(spec_for(old), ctx)
+    assert len(collected.items) == 4
+    assert collected.state is not None and collected.state.moved_to == new
+    collect(spec_for(old), with_state(ctx, collected.state))
+    assert server.hits("/old.xml") == 1 and server.hits("/new.xml") == 2
+
+
+@pytest.mark.parametrize("status", [302, 303, 307])
+def test_temporary_redirect_is_followed_not_remembered(
+    server: TestServer, ctx: Context, status: int
+) -> None:
+    server.route("/new.xml", Route(body=RSS))
+    old = server.route("/old.xml", Route(status=status, headers={"Location": "/new.xml"}))
+    collected = collect(spec_for(old), ctx)
+    assert len(collected.items) == 4 and collected.state is not None
+    assert collected.state.moved_to is None
+
+
+def test_permanent_after_temporary_is_not_remembered(server: TestServer, ctx: Context) -> None:
+    server.route("/c.xml", Route(body=RSS))
+    server.route("/b.xml", Route(status=301, headers={"Location": "/c.xml"}))
+    a = server.route("/a.xml", Route(status=302, headers={"Location": "/b.xml"}))
+    collected = collect(spec_for(a), ctx)
+    assert collected.state is not None and collected.state.moved_to is None
+
+
+def test_redirect_loop_is_one_clear_error(server: TestServer, ctx: Context) -> None:
+    a = server.route("/a.xml", Route(status=302, headers={"Location": "/b.xml"}))
+    server.route("/b.xml", Route(status=302, headers={"Location": "/a.xml"}))
+    assert fails(spec_for(a), ctx) == f"goud: {a}: redirect loop back to {a}"
+
+
+def test_more_than_five_redirects_is_refused(server: TestServer, ctx: Context) -> None:
+    for hop in range(7):
+        server.route(f"/r{hop}", Route(status=307, headers={"Location": f"/r{hop + 1}"}))
+    message = fails(spec_for(server.url("/r0")), ctx)
+    assert "more than 5 redirects" in message
+    assert server.hits("/r6") == 0
+
+
+def test_redirect_to_an_invalid_url(server: TestServer, ctx: Context) -> None:
+    url = server.route("/a.xml", Route(status=302, headers={"Location": "http://[bad/"}))
+    assert fails(spec_for(url), ctx) == f"goud: {url}: invalid redirect to 'http://[bad/'"
+
+
+def test_redirect_to_another_scheme_is_refused(server: TestServer, ctx: Context) -> None:
+    url = server.route("/a.xml", Route(status=301, headers={"Location": "file:///etc/passwd"}))
+    assert "only http and https" in fails(spec_for(url), ctx)
+
+
+# -- limits and timeouts ----------------------------------------------------------------
+
+
+def test_body_over_the_cap_is_refused(server: TestServer, ctx: Context) -> None:
+    url = server.route("/big.xml", Route(body=b"<rss>" + b" " * 70_000, compress=False))
+    assert fails(spec_for(url), ctx) == (
+        f"goud: {url}: the response is larger than the limit of 65,536 bytes"
+    )
+
+
+def test_compressed_body_over_the_cap_is_stopped_while_streaming(
+    server: TestServer, ctx: Context
+) -> None:
+    bomb = gzip.compress(b"<rss>" + b" " * 5_000_000)
+    url = server.route(
+        "/bomb.xml", Route(body=bomb, compress=False, headers={"Content-Encoding": "gzip"})
+    )
+    assert len(bomb) < 10_000
+    assert "larger than the limit of 65,536 bytes" in fails(spec_for(url), ctx)
+
+
+def test_slow_server_trickling_bytes_times_out(server: TestServer, ctx: Context) -> None:
+    url = server.route("/slow.xml", Route(body=RSS, trickle=0.05, chunk=16, compress=False))
+    started = time.monotonic()
+    assert fails(spec_for(url), ctx) == f"goud: {url}: timed out: no complete response within 1.5 s"
+    assert time.monotonic() - started < 5
+
+
+def test_server_silent_past_the_read_timeout(server: TestServer, ctx: Context) -> None:
+    url = server.route("/late.xml", Route(body=RSS, delay=2.0))
+    message = fails(spec_for(url), ctx)
+    assert message.startswith(f"goud: {url}: timed out")
+
+
+def test_refused_connection(ctx: Context) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/feed.xml"
+    assert fails(spec_for(url), ctx).startswith(f"goud: {url}: cannot connect")
+
+
+def test_truncated_body_is_an_error(server: TestServer, ctx: Context) -> None:
+    url = server.route("/cut.xml", Route(body=RSS[:500], length=len(RSS), compress=False))
+    assert "the server broke the HTTP protocol" in fails(spec_for(url), ctx)
+
+
+class _NoNames(Resolver):
+    """A resolver that knows no name, failing as the system's does (no DNS query leaves
+    the machine in tests); IP literals resolve to themselves."""
+
+    async def resolve(self, host: str) -> list[str]:
+        if host.replace(".", "").isdigit():
+            return [host]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def test_dns_failure_names_the_url(ctx: Context) -> None:
+    url = "http://feeds.goud.invalid/rss"
+    assert fails(spec_for(url), ctx, resolver=_NoNames()) == (
+        f"goud: {url}: cannot resolve the host: Name or service not known"
+    )
+
+
+# -- the address guard -----------------------------------------------------------------
+
+
+def test_loopback_is_refused_without_allow_private(server: TestServer, ctx: Context) -> None:
+    url = server.route("/feed.xml", Route(body=RSS))
+    spec = SourceSpec(name="goud", url=url)
+    assert fails(spec, ctx) == (
+        f"goud: {url}: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address "
+        "(URL sources may reach only public addresses; set allow_private = true on this "
+        "source to allow it)"
+    )
+    assert server.hits("/feed.xml") == 0
+
+
+class _Recording(Resolver):
+    """The system resolver, recording each host checked; ``refuse`` plays a host whose
+    name resolves to a private address."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        super().__init__()
+        self.checked: list[str] = []
+        self.refuse = refuse
+
+    async def check(self, host: str, allow_private: bool) -> list[str]:
+        self.checked.append(host)
+        if host == self.refuse:
+            raise BlockedAddress(host, "10.1.2.3", "private")
+        return await super().check(host, allow_private)
+
+
+def test_every_redirect_hop_is_checked(server: TestServer, ctx: Context) -> None:
+    server.route("/c.xml", Route(body=RSS))
+    server.route("/b.xml", Route(status=302, headers={"Location": server.url("/c.xml")}))
+    a = server.route(
+        "/a.xml", Route(status=302, headers={"Location": f"http://localhost:{server.port}/b.xml"})
+    )
+    resolver = _Recording()
+    assert len(collect(spec_for(a), ctx, resolver=resolver).items) == 4
+    hops = [h for i, h in enumerate(resolver.checked) if i == 0 or resolver.checked[i - 1] != h]
+    assert hops == ["127.0.0.1", "localhost", "127.0.0.1"]  # before each hop and each connection
+
+    refusing = _Recording(refuse="localhost")
+    message = fails(spec_for(a), ctx, resolver=refusing)
+    assert "localhost resolves to 10.1.2.3, a private address" in message
+    assert server.hits("/b.xml") == 1  # only the first, allowed run reached it
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.0.0.1", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("100.64.0.1", "non-public"),
+        ("240.0.0.1", "private"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
+def test_address_kinds(address: str, kind: str | None) -> None:
+    assert address_kind(address) == kind
+
+
+# -- translation of foreign exceptions -------------------------------------------------
+
+
+def test_every_httpx_exception_is_translated() -> None:
+    classes = {
+        obj
+        for _, obj in inspect.getmembers(httpx, inspect.isclass)
+        if issubclass(obj, Exception) and obj.__module__.startswith("httpx")
+    }
+    assert classes <= {kind for kind, _ in TRANSLATIONS}
+    meanings = dict(TRANSLATIONS)
+    for kind in classes:
+        exc = kind.__new__(kind)  # constructors differ; the message is what matters
+        Exception.__init__(exc, "detail")
+        assert str(translate(exc, "goud", "https://a/", FAST)) == (
+            f"goud: https://a/: {meanings[kind]} (detail)"
+        )
+
+
+def test_translation_order_puts_subclasses_first() -> None:
+    kinds = [kind for kind, _ in TRANSLATIONS]
+    for index, kind in enumerate(kinds):
+        for later in kinds[index + 1 :]:
+            assert not issubclass(later, kind), f"{later.__name__} is shadowed by {kind.__name__}"
