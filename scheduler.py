@@ -29,7 +29,7 @@ import click
 
 from feeds.config import Config, config_path, load_config
 from feeds.daemon import Daemon, DaemonSettings, InProcessPoller, StoreQueue, run_daemon
-from feeds.pipeline import RunReport, SourceReport, run_once
+from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
 from feeds.store import Store
 from sources.base import Context
 from sources.errors import ConfigError, NashraError
@@ -46,6 +46,15 @@ def _load(ctx: click.Context) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(EXIT_CONFIG)
+        raise AssertionError("unreachable") from exc
+
+
+def _open_store(ctx: click.Context, config: Config) -> Store:
+    try:
+        return Store.open(config.site.database, base_dir=config.base_dir)
+    except NashraError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(EXIT_CONFIG)
         raise AssertionError("unreachable") from exc
@@ -86,8 +95,9 @@ def cli(ctx: click.Context, config: str | None, log_level: str, log_format: str)
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_LOG))
     logging.basicConfig(level=log_level.upper(), handlers=[handler], force=True)
-    if log_level != "debug":  # the scheduler's own job chatter
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if log_level != "debug":  # the libraries' own chatter: a line per job or request
+        for chatty in ("apscheduler", "httpx", "httpcore", "trafilatura"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
 
@@ -100,8 +110,17 @@ def _source_line(report: SourceReport) -> str:
     parts.append(f"{b.duplicate + b.unchanged} duplicate")
     if report.unchanged_files:
         parts.append(f"{report.unchanged_files} unchanged files")
+    if report.outcome in OUTCOME_NOTES:
+        parts.append(OUTCOME_NOTES[report.outcome])
     status = "failed" if report.failed else "ok"
     return f"{status:6} {report.name}: " + ", ".join(parts)
+
+
+OUTCOME_NOTES = {
+    "not-modified": "not modified (304)",
+    "gone": "gone (410): no longer polled",
+    "skipped-gone": "skipped: gone (410) since an earlier run",
+}
 
 
 def _summary(report: RunReport, public: Path) -> str:
@@ -127,11 +146,7 @@ def once(ctx: click.Context, quiet: bool) -> None:
       NASHRA_CONFIG=/etc/nashra.toml nashra once -q
     """
     config = _load(ctx)
-    try:
-        store = Store.open(config.site.database, base_dir=config.base_dir)
-    except NashraError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_CONFIG)
+    store = _open_store(ctx, config)
     progress = _Progress(len(config.sources)) if sys.stderr.isatty() and not quiet else None
 
     def on_source(report: SourceReport) -> None:
@@ -286,22 +301,24 @@ class ApsJobs:
 
 async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
     store = Store.open(config.site.database, base_dir=config.base_dir)
+    url_sources = sum(1 for source in config.sources if source.url)
     try:
-        daemon = Daemon(
-            config, StoreQueue(store, settings.lease), InProcessPoller(store), settings,
-            expire=store.expire,
-        )  # fmt: skip
-        jobs = ApsJobs(daemon, settings)
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, daemon.request_stop)
-        loop.add_signal_handler(signal.SIGINT, daemon.request_stop)
-        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(daemon.reload(path)))
-        log.info("nashra run: %d sources, %d feeds", len(config.sources), len(config.feeds))
-        jobs.start()
-        try:
-            await run_daemon(daemon, jobs)
-        finally:
-            jobs.shutdown()
+        async with open_fetcher(config, store, url_sources) as fetcher:
+            daemon = Daemon(
+                config, StoreQueue(store, settings.lease), InProcessPoller(store, fetcher),
+                settings, expire=store.expire,
+            )  # fmt: skip
+            jobs = ApsJobs(daemon, settings)
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, daemon.request_stop)
+            loop.add_signal_handler(signal.SIGINT, daemon.request_stop)
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(daemon.reload(path)))
+            log.info("nashra run: %d sources, %d feeds", len(config.sources), len(config.feeds))
+            jobs.start()
+            try:
+                await run_daemon(daemon, jobs)
+            finally:
+                jobs.shutdown()
         log.info("nashra run: stopped")
     finally:
         store.close()
@@ -414,11 +431,7 @@ def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
       nashra status --json --max-failures 5 || alert
     """
     config = _load(ctx)
-    try:
-        store = Store.open(config.site.database, base_dir=config.base_dir)
-    except NashraError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_CONFIG)
+    store = _open_store(ctx, config)
     try:
         data = _status_data(config, store)
     finally:

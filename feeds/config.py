@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sources.base import DEFAULT_MAX_BYTES, SourceSpec
@@ -182,6 +182,16 @@ class _Reader:
         return float(found.group(1)) * _UNITS[found.group(2)]
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL, or None when it cannot be read (``http://[bad``)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    return parts
+
+
 def _tables(path: str, data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -195,8 +205,8 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         raise ConfigError(path, "a [site] table with title and base_url is required", key="site")
     r = _Reader(path, table, "site", set(Site.__slots__))
     base_url = r.text("base_url")
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = _split(base_url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise r.fail("base_url", f"must be an absolute http(s) URL, got {base_url!r}")
     timezone = r.text("timezone", "UTC")
     try:
@@ -236,7 +246,10 @@ def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
     file_path, url = r.opt_text("path"), r.opt_text("url")
     if (file_path is None) == (url is None):
         raise r.fail("path", "give exactly one of path (a file or glob) or url")
-    if url is not None and urlsplit(url).scheme not in ("http", "https"):
+    parts = None if url is None else _split(url)
+    if url is not None and (
+        parts is None or parts.scheme not in ("http", "https") or not parts.netloc
+    ):
         raise r.fail("url", f"must be an http or https URL, got {url!r}")
     selectors = table.get("selectors", {})
     if not isinstance(selectors, dict) or not all(isinstance(v, str) for v in selectors.values()):

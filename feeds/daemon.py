@@ -23,22 +23,26 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from feeds.config import Config, load_config
-from feeds.pipeline import SourceReport, collect_source, save_outcome
+from feeds.pipeline import (
+    SourceReport,
+    collect_source,
+    context_for,
+    fetch_source,
+    save_outcome,
+)
 from feeds.publish import PublishResult, publish
 from feeds.store import Store
-from sources.base import Collected, Context, SourceSpec
+from sources.base import Collected, SourceSpec
 from sources.errors import NashraError, SourceError
+from sources.http import Fetcher
 
 log = logging.getLogger("nashra.run")
-
-UrlPoll = Callable[[SourceSpec, Context], Awaitable[Collected]]
-"""Collects one URL source (``sources.collect_url`` bound to a shared fetcher)."""
 
 KEEP_KEYS_DAYS = 365
 
@@ -102,38 +106,21 @@ class StoreQueue:
 
 class InProcessPoller:
     """Polls in this process: file sources in a worker thread, URL sources on the
-    event loop with a shared fetcher; store writes in a worker thread."""
+    event loop with the shared fetcher; store writes in a worker thread."""
 
-    def __init__(self, store: Store, url_poll: UrlPoll | None = None) -> None:
-        self.store, self.url_poll = store, url_poll
-
-    def _context(self, spec: SourceSpec, config: Config, now: datetime) -> Context:
-        return Context(
-            tz=config.site.tz,
-            now=now,
-            base_dir=config.base_dir,
-            max_bytes=config.site.max_file_bytes,
-            words=config.words,
-            known=self.store.file_fingerprints(spec.name),
-            states=self.store.source_states(spec.name),
-        )
+    def __init__(self, store: Store, fetcher: Fetcher | None = None) -> None:
+        self.store, self.fetcher = store, fetcher
 
     async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport:
-        ctx = await asyncio.to_thread(self._context, spec, config, now)
+        ctx = await asyncio.to_thread(context_for, config, self.store, now, spec.name)
         if spec.url is None:
             return await asyncio.to_thread(collect_source, spec, ctx, self.store)
-        if self.url_poll is None:
+        if self.fetcher is None:
             outcome: Collected | SourceError = SourceError(spec.name, "URL sources are not enabled")
+            duration = 0.0
         else:
-            started = time.monotonic()
-            try:
-                outcome = await self.url_poll(spec, ctx)
-            except SourceError as exc:
-                outcome = exc
-            return await asyncio.to_thread(
-                save_outcome, spec, outcome, ctx, self.store, time.monotonic() - started
-            )
-        return await asyncio.to_thread(save_outcome, spec, outcome, ctx, self.store, 0.0)
+            _, outcome, duration = await fetch_source(spec, ctx, self.fetcher)
+        return await asyncio.to_thread(save_outcome, spec, outcome, ctx, self.store, duration)
 
     async def render(self, config: Config) -> PublishResult:
         return await asyncio.to_thread(publish, config, self.store)
@@ -319,8 +306,11 @@ class Daemon:
         lag = (now - planned).total_seconds()
         try:
             report = await self.poller.poll(spec, self.config, now)
-        except NashraError as exc:
+        except NashraError as exc:  # the store failed: the lease expires, the poll is retried
             log.error("poll of %s failed: %s", name, exc)
+            return
+        except Exception:  # a bug met by one source must not stop the worker
+            log.exception("unexpected error polling %s", name)
             return
         fields = poll_line(report, report.status, lag)
         level = logging.WARNING if report.failed else logging.INFO

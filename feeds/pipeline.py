@@ -22,12 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from feeds.config import Config
 from feeds.identity import Entry, identify
 from feeds.publish import PublishResult, publish
-from feeds.store import BatchResult, PollRecord, Store, items
+from feeds.store import BatchResult, PollRecord, Store
 from sources import Collected, Context, SourceSpec, collector_for, kind_of
 from sources.errors import SourceError
 from sources.http import Fetched, Fetcher, FetchSettings, collect_url, user_agent
@@ -69,15 +67,16 @@ class RunReport:
         return sum(int(getattr(s.batch, outcome)) for s in self.sources)
 
 
-def context_for(config: Config, store: Store, now: datetime) -> Context:
+def context_for(config: Config, store: Store, now: datetime, source: str | None = None) -> Context:
+    """The context collectors run in: for every source, or for one (the daemon)."""
     return Context(
         tz=config.site.tz,
         now=now,
         base_dir=config.base_dir,
         max_bytes=config.site.max_file_bytes,
         words=config.words,
-        known=store.file_fingerprints(),
-        states=store.source_states(),
+        known=store.file_fingerprints(source),
+        states=store.source_states(source),
     )
 
 
@@ -98,19 +97,20 @@ def save_outcome(
     store: Store,
     duration: float,
 ) -> SourceReport:
-    """Store what collecting a source gave (its batch in one transaction) and record
-    the poll. Shared by file and URL sources, by ``once`` and by the daemon."""
-    batch = BatchResult()
+    """Store what collecting a source gave and record the poll, in one transaction.
+    Shared by file and URL sources, by ``once`` and by the daemon."""
+    entries: list[Entry] = []
     if isinstance(outcome, SourceError):
         errors: list[SourceError] = [outcome]
         collected = Collected()
     else:
         collected = outcome
         errors = list(collected.errors)
-        if collected.items or collected.files:
+        if collected.items:
             entries = prepared_entries(collected) or identify_all(collected.items)
-            batch, _ = store.save_batch(spec.name, entries, collected.files, now=ctx.now)
-    store.record_poll(
+    batch = store.save_poll(
+        entries,
+        collected.files,
         PollRecord(
             name=spec.name,
             kind=kind_of(spec),
@@ -118,14 +118,13 @@ def save_outcome(
             every=spec.every,
             at=ctx.now,
             outcome=_outcome_word(collected, errors),
-            new=batch.new,
             error=str(errors[0]) if errors else None,
             duration=duration,
             status=collected.status,
             state=collected.state,
             retry_after=collected.retry_after,
             min_interval=collected.min_interval,
-        )
+        ),
     )
     return SourceReport(
         spec.name,
@@ -193,24 +192,19 @@ def fetch_settings(config: Config, url_sources: int = 0) -> FetchSettings:
     )
 
 
-def known_urls(store: Store) -> Callable[[Sequence[str]], set[str]]:
-    """Which of these story URLs the store already holds (for full_text sources)."""
-
-    def lookup(urls: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        wanted = list(dict.fromkeys(urls))
-        with store.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                query = select(items.c.url).where(items.c.url.in_(wanted[start : start + 500]))
-                found.update(url for url in conn.execute(query).scalars() if url)
-        return found
-
-    return lookup
+def open_fetcher(config: Config, store: Store, url_sources: int) -> Fetcher:
+    """The Fetcher for a run or a daemon: settings from the configuration, story URLs
+    already stored (full_text fetches each article page once), identities computed
+    where feeds are parsed."""
+    return Fetcher(
+        fetch_settings(config, url_sources), known_urls=store.known_urls, prepare=identify_all
+    )
 
 
-async def _timed(
+async def fetch_source(
     spec: SourceSpec, ctx: Context, fetcher: Fetcher
 ) -> tuple[SourceSpec, Collected | SourceError, float]:
+    """Collect one URL source; never raises. Returns what to give ``save_outcome``."""
     started = time.monotonic()
     try:
         outcome: Collected | SourceError = await collect_url(spec, ctx, fetcher)
@@ -256,7 +250,7 @@ async def collect_urls(
 
     def start() -> None:
         while waiting and len(running) < window:
-            running.add(asyncio.create_task(_timed(waiting.pop(), ctx, fetcher)))
+            running.add(asyncio.create_task(fetch_source(waiting.pop(), ctx, fetcher)))
 
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nashra-store")
     loop = asyncio.get_running_loop()
@@ -289,8 +283,7 @@ async def _collect_all_urls(
     store: Store,
     on_source: Callable[[SourceReport], None] | None,
 ) -> list[SourceReport]:
-    settings = fetch_settings(config, len(specs))
-    async with Fetcher(settings, known_urls=known_urls(store), prepare=identify_all) as fetcher:
+    async with open_fetcher(config, store, len(specs)) as fetcher:
         return await collect_urls(specs, ctx, store, fetcher, on_source)
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -278,26 +278,55 @@ class Store:
         """Store one source's entries and file fingerprints in one transaction."""
         try:
             with self.engine.begin() as conn:
-                decisions = self._decide(conn, entries)
-                counts = {o: 0 for o in Outcome}
-                new_rows: list[dict[str, Any]] = []
-                new_keys: list[dict[str, Any]] = []
-                for d in decisions:
-                    counts[d.outcome] += 1
-                    if d.outcome is Outcome.NEW:
-                        new_rows.append(_row(d.entry, now))
-                        new_keys.extend(
-                            {"key": k, "item_id": d.entry.id, "created_at": now}
-                            for k in d.entry.keys
-                        )
-                    elif d.outcome is Outcome.UPDATED:
-                        self._update(conn, d.entry, now)
-                if new_rows:
-                    conn.execute(items.insert(), new_rows)
-                    conn.execute(dedup_keys.insert(), new_keys)
-                self._save_files(conn, source, file_states, now)
+                return self._save_batch(conn, source, entries, file_states, now)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save {source}: {exc}") from exc
+
+    def save_poll(
+        self,
+        entries: Sequence[Entry],
+        file_states: Sequence[FileState],
+        poll: PollRecord,
+        *,
+        jitter: float | None = None,
+    ) -> BatchResult:
+        """A poll's batch and its record (counters, validators, next poll) in one
+        transaction: one commit per poll."""
+        try:
+            with self.engine.begin() as conn:
+                result = BatchResult()
+                if entries or file_states:
+                    result, _ = self._save_batch(conn, poll.name, entries, file_states, poll.at)
+                self._record_poll(conn, replace(poll, new=result.new), jitter)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot save {poll.name}: {exc}") from exc
+        return result
+
+    def _save_batch(
+        self,
+        conn: Connection,
+        source: str,
+        entries: Sequence[Entry],
+        file_states: Sequence[FileState],
+        now: datetime,
+    ) -> tuple[BatchResult, list[Decision]]:
+        decisions = self._decide(conn, entries)
+        counts = {o: 0 for o in Outcome}
+        new_rows: list[dict[str, Any]] = []
+        new_keys: list[dict[str, Any]] = []
+        for d in decisions:
+            counts[d.outcome] += 1
+            if d.outcome is Outcome.NEW:
+                new_rows.append(_row(d.entry, now))
+                new_keys.extend(
+                    {"key": k, "item_id": d.entry.id, "created_at": now} for k in d.entry.keys
+                )
+            elif d.outcome is Outcome.UPDATED:
+                self._update(conn, d.entry, now)
+        if new_rows:
+            conn.execute(items.insert(), new_rows)
+            conn.execute(dedup_keys.insert(), new_keys)
+        self._save_files(conn, source, file_states, now)
         result = BatchResult(
             new=counts[Outcome.NEW],
             updated=counts[Outcome.UPDATED],
@@ -365,6 +394,15 @@ class Store:
         """Record the outcome of polling a source: counters, validators, the next
         poll time (see ``feeds.schedule``) and the end of its lease. The source's
         row is created if new. Returns the next poll time (None: never again)."""
+        try:
+            with self.engine.begin() as conn:
+                return self._record_poll(conn, poll, jitter)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot record the poll of {poll.name}: {exc}") from exc
+
+    def _record_poll(
+        self, conn: Connection, poll: PollRecord, jitter: float | None
+    ) -> datetime | None:
         values: dict[str, Any] = {
             "kind": poll.kind,
             "location": poll.location,
@@ -384,32 +422,24 @@ class Store:
                 moved_to=poll.state.moved_to,
                 gone=poll.state.gone,
             )
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(
-                    select(sources.c.failures, sources.c.gone).where(sources.c.name == poll.name)
-                ).first()
-                failures = 0 if poll.error is None else (row.failures if row else 0) + 1
-                gone = poll.state.gone if poll.state is not None else bool(row and row.gone)
-                outcome = PollOutcome(
-                    every=poll.every,
-                    failures=failures,
-                    gone=gone,
-                    retry_after=poll.retry_after,
-                    min_interval=poll.min_interval,
-                )
-                upcoming = next_poll_at(
-                    poll.at, outcome, random.random() if jitter is None else jitter
-                )
-                values.update(failures=failures, next_poll_at=upcoming)
-                if row is None:
-                    conn.execute(sources.insert().values(name=poll.name, active=True, **values))
-                else:
-                    conn.execute(
-                        update(sources).where(sources.c.name == poll.name).values(**values)
-                    )
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot record the poll of {poll.name}: {exc}") from exc
+        row = conn.execute(
+            select(sources.c.failures, sources.c.gone).where(sources.c.name == poll.name)
+        ).first()
+        failures = 0 if poll.error is None else (row.failures if row else 0) + 1
+        gone = poll.state.gone if poll.state is not None else bool(row and row.gone)
+        outcome = PollOutcome(
+            every=poll.every,
+            failures=failures,
+            gone=gone,
+            retry_after=poll.retry_after,
+            min_interval=poll.min_interval,
+        )
+        upcoming = next_poll_at(poll.at, outcome, random.random() if jitter is None else jitter)
+        values.update(failures=failures, next_poll_at=upcoming)
+        if row is None:
+            conn.execute(sources.insert().values(name=poll.name, active=True, **values))
+        else:
+            conn.execute(update(sources).where(sources.c.name == poll.name).values(**values))
         return upcoming
 
     def sync_sources(self, specs: Sequence[SourceSpec], now: datetime) -> None:
@@ -593,6 +623,15 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [_stored(row._mapping) for row in conn.execute(query)]
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Which of these story URLs the store already holds."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(urls))):
+                query = select(items.c.url).where(items.c.url.in_(chunk))
+                found.update(url for url in conn.execute(query).scalars() if url)
+        return found
 
     def count(self, source_names: Sequence[str] | None = None) -> int:
         query = select(func.count()).select_from(items)

@@ -33,6 +33,18 @@ class NashraError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only and extra constructor arguments do not survive Exception's
+        # default pickling; errors cross to and from parsing worker processes
+        return (_rebuild, (type(self), dict(self.__dict__)))
+
+
+def _rebuild(cls: type[NashraError], state: dict[str, object]) -> NashraError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(NashraError):
     """The configuration file is missing, malformed or invalid."""

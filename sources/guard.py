@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 import httpcore
@@ -67,12 +68,19 @@ def allowed(host: str, addresses: Iterable[str], allow_private: bool) -> list[st
     return found
 
 
-class Resolver:
-    """Resolves host names with the event loop's resolver, once per host and run."""
+DNS_TTL = 300.0
+"""Seconds an answer is reused: a run resolves each host once, and a daemon that
+runs for weeks still follows a host that moves."""
 
-    def __init__(self) -> None:
-        self._cache: dict[str, list[str]] = {}
+
+class Resolver:
+    """Resolves host names with the event loop's resolver, reusing each answer for
+    ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = DNS_TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cache: dict[str, tuple[float, list[str]]] = {}
         self._pending: dict[str, asyncio.Future[list[str]]] = {}
+        self._ttl, self._clock = ttl, clock
 
     async def resolve(self, host: str) -> list[str]:
         """The IP addresses of a host (an IP literal is its own answer).
@@ -80,8 +88,8 @@ class Resolver:
         Raises ``socket.gaierror`` (an OSError) when the name does not resolve.
         """
         cached = self._cache.get(host)
-        if cached is not None:
-            return cached
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
         pending = self._pending.get(host)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -97,7 +105,7 @@ class Resolver:
             raise
         finally:
             del self._pending[host]
-        self._cache[host] = addresses
+        self._cache[host] = (self._clock() + self._ttl, addresses)
         future.set_result(addresses)
         return addresses
 

@@ -564,28 +564,19 @@ async def collect_url(spec: SourceSpec, ctx: Context, fetcher: Fetcher) -> Colle
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """What reading one fetched document gave, in a form that crosses processes
-    (nashra's errors do not pickle: they travel as (kind, source, message))."""
+    """What reading one fetched document gave; it crosses from parsing worker processes."""
 
     kind: str
     """``feed``, ``page`` (read with selectors), ``html`` (a page, no selectors) or ``error``."""
     items: tuple[Item, ...] = ()
-    problems: tuple[tuple[str, str, str], ...] = ()
+    problems: tuple[SourceError, ...] = ()
     ttl: float | None = None
     advertised: str | None = None
     """For ``html``: the feed the page advertises, if any."""
     prepared: tuple[Any, ...] = ()
 
     def errors(self) -> list[SourceError]:
-        kinds: dict[str, type[SourceError]] = {"fetch": FetchError, "parse": ParseError}
-        return [kinds.get(k, SourceError)(source, message) for k, source, message in self.problems]
-
-
-def _problem(error: SourceError) -> tuple[str, str, str]:
-    kind = "fetch" if isinstance(error, FetchError) else "parse"
-    if isinstance(error, ParseError) and error.line is not None:
-        return kind, f"{error.source}:{error.line}", error.message
-    return kind, error.source, error.message
+        return list(self.problems)
 
 
 def read_document(
@@ -612,19 +603,17 @@ def read_document(
         elif sniff(text) == "html":
             return Document(
                 "html",
-                problems=tuple(_problem(e) for e in decoding),
+                problems=tuple(decoding),
                 advertised=discover_feed(text, url),
             )
         else:
             kind = "feed"
             result = parse_feed(text, url=url, source=source, tz=tz, now=now)
     except SourceError as exc:
-        return Document("error", problems=(_problem(exc),))
+        return Document("error", problems=(exc,))
     errors = [*decoding, *result.errors]
     prepared = tuple(prepare(result.items)) if prepare is not None and result.items else ()
-    return Document(
-        kind, tuple(result.items), tuple(_problem(e) for e in errors), result.ttl, None, prepared
-    )
+    return Document(kind, tuple(result.items), tuple(errors), result.ttl, None, prepared)
 
 
 async def _parse_response(

@@ -144,3 +144,19 @@ def test_markdown_front_matter_fields_and_rendering(tmp_path: Path, ctx: Context
     assert item.published.isoformat() == "2026-11-28T10:00:00+02:00"
     assert "<strong>المعرض</strong>" in item.body and "<li>ندوات</li>" in item.body
     assert "script" not in item.body and item.summary == "انطلق المعرض اليوم."
+
+
+def test_errors_survive_pickling_with_all_their_fields() -> None:
+    import pickle
+
+    from sources.errors import ConfigError, FetchError, ParseError, PublishError
+
+    for error in (
+        ParseError("news.jsonl", "invalid JSON", line=3),
+        FetchError("wire", "timed out after 30 s"),
+        ConfigError("nashra.toml", "unknown key", key="site.titel", line=4),
+        PublishError("public/all/rss.xml", "cannot write"),
+    ):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+        assert again.__dict__ == error.__dict__

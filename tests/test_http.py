@@ -393,3 +393,28 @@ def test_translation_order_puts_subclasses_first() -> None:
     for index, kind in enumerate(kinds):
         for later in kinds[index + 1 :]:
             assert not issubclass(later, kind), f"{later.__name__} is shadowed by {kind.__name__}"
+
+
+def test_resolver_answers_expire_after_their_ttl() -> None:
+    """A long-running daemon follows a host that moves: answers are reused for a while only."""
+    import asyncio
+
+    now = [0.0]
+    resolver = Resolver(ttl=300, clock=lambda: now[0])
+    calls: list[str] = []
+
+    async def fake_getaddrinfo(host: str, *_: object, **__: object) -> list[tuple[object, ...]]:
+        calls.append(host)
+        return [(0, 0, 0, "", ("127.0.0.1", 0))]
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        loop.getaddrinfo = fake_getaddrinfo  # type: ignore[method-assign,assignment]
+        assert await resolver.resolve("news.example") == ["127.0.0.1"]
+        now[0] = 299
+        await resolver.resolve("news.example")
+        now[0] = 301
+        await resolver.resolve("news.example")
+
+    asyncio.run(scenario())
+    assert calls == ["news.example", "news.example"]
