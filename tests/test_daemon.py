@@ -276,3 +276,85 @@ def test_kill_9_then_restart_no_duplicates_no_losses(
         for e in feedparser.parse((daemon_site.public / "all" / "atom.xml").read_bytes()).entries
     ]
     assert len(ids) == len(set(ids)) == 50
+
+
+def test_url_source_polled_conditionally_backs_off_and_recovers(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    from tests.httpserver import DATA as REMOTE
+    from tests.httpserver import Route, TestServer
+
+    with TestServer() as server:
+        legacy = (REMOTE / "goud-cp1256.xml").read_bytes()  # windows-1256, no ttl
+        url = server.route("/wire.xml", Route(body=legacy, etag='"v1"', content_type="text/xml"))
+        daemon_site.config_path.write_text(
+            DAEMON_TOML
+            + f'\n[[sources]]\nname = "wire"\nurl = "{url}"\nevery = "1s"\nallow_private = true\n',
+            "utf-8",
+        )
+        d = start()
+        d.wait_for(lambda: any(p["source"] == "wire" and p["new"] for p in d.events("poll")))
+        first = len(titles(daemon_site))
+        d.wait_for(
+            lambda: (
+                len(titles(daemon_site)) >= first
+                and any(p["source"] == "wire" and p["status"] == 304 for p in d.events("poll"))
+            )
+        )
+        assert server.last("/wire.xml").headers.get("if-none-match") == '"v1"'
+        # the server fails: the source backs off (1 s, then 2 s) and shows in status
+        server.route("/wire.xml", Route(status=503, body=b"busy"))
+        d.wait_for(
+            lambda: (
+                sum(
+                    1
+                    for p in d.events("poll")
+                    if p["source"] == "wire" and p["outcome"] == "failed"
+                )
+                >= 2
+            )
+        )
+        # the server comes back with a new story: the source recovers, the story is published
+        server.route(
+            "/wire.xml", Route(body=(REMOTE / "goud-atom10.xml").read_bytes(), etag='"v2"')
+        )
+        d.wait_for(
+            lambda: any(
+                p["source"] == "wire" and p["outcome"] == "ok" and p["new"]
+                for p in d.events("poll")[-3:]
+            ),
+            timeout=20,
+        )
+        d.wait_for(lambda: len(titles(daemon_site)) > first)
+        assert d.stop() == 0
+
+
+def test_feed_ttl_asks_for_less_frequent_polling(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    from datetime import datetime, timedelta
+
+    from tests.httpserver import DATA as REMOTE
+    from tests.httpserver import Route, TestServer
+
+    with TestServer() as server:  # goud-rss2.xml says <ttl>30</ttl>: 30 minutes
+        url = server.route("/slow.xml", Route(body=(REMOTE / "goud-rss2.xml").read_bytes()))
+        daemon_site.config_path.write_text(
+            DAEMON_TOML
+            + f'\n[[sources]]\nname = "slow"\nurl = "{url}"\nevery = "1s"\nallow_private = true\n',
+            "utf-8",
+        )
+        d = start()
+        d.wait_for(lambda: any(p["source"] == "slow" for p in d.events("poll")))
+        time.sleep(3)
+        assert server.hits("/slow.xml") == 1
+        row = next(
+            s
+            for s in json.loads(status(daemon_site, "--json").stdout)["sources"]
+            if s["name"] == "slow"
+        )
+        planned = datetime.fromisoformat(row["next_poll"]) - datetime.fromisoformat(
+            row["last_poll"]
+        )
+        assert timedelta(minutes=30) <= planned <= timedelta(minutes=33)
+        assert d.stop() == 0
