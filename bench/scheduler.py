@@ -1,6 +1,7 @@
 """Benchmark: `nashra run` polling 10,000 loopback URL sources on 1–5 minute intervals.
 
     python bench/scheduler.py [--sources 10000] [--seconds 300] [--items 5]
+    python bench/scheduler.py --sources 2000 --every 5 15 --seconds 600   # memory soak
 
 Starts the local feed server of bench/fetch.py (a separate process on 127.0.0.1 ..
 127.0.0.8, answering 304 to conditional requests) and the daemon with SOURCES URL
@@ -31,7 +32,7 @@ OUT = ROOT / "bench" / "out" / "scheduler"
 HOSTS = 8
 
 
-def config(sources: int, port: int, seed: int = 5) -> str:
+def config(sources: int, port: int, every: tuple[int, int], seed: int = 5) -> str:
     rng = random.Random(seed)
     parts = [
         "[site]",
@@ -45,7 +46,7 @@ def config(sources: int, port: int, seed: int = 5) -> str:
             "[[sources]]",
             f'name = "feed-{n:05d}"',
             f'url = "http://127.0.0.{1 + n % HOSTS}:{port}/feed/{n}.xml"',
-            f'every = "{rng.randint(60, 300)}s"',
+            f'every = "{rng.randint(*every)}s"',
             "allow_private = true",
             "",
         ]
@@ -74,6 +75,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--items", type=int, default=5)
     parser.add_argument("--workers", type=int, default=64)
+    parser.add_argument(
+        "--every",
+        type=int,
+        nargs=2,
+        default=(60, 300),
+        metavar=("MIN", "MAX"),
+        help="interval range in seconds (short ranges make a memory soak of many cycles)",
+    )
     args = parser.parse_args()
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -92,7 +101,7 @@ def main() -> None:
                 raise SystemExit("the feed server did not start")
             time.sleep(0.05)
         port = int(port_file.read_text())
-        (OUT / "nashra.toml").write_text(config(args.sources, port), "utf-8")
+        (OUT / "nashra.toml").write_text(config(args.sources, port, tuple(args.every)), "utf-8")
         log = (OUT / "daemon.log").open("w")
         started = time.monotonic()
         daemon = subprocess.Popen(
@@ -147,10 +156,9 @@ def main() -> None:
     print(f"{'daemon CPU share of one core':<34} {cpu / elapsed:>12.1%}")
     print(f"{'peak resident memory (MB)':<34} {usage.ru_maxrss / 1024:>12.1f} {'< 300':>10}")
     if samples:
-        quarter = max(1, len(samples) // 4)
-        early = sum(mb for _, mb in samples[:quarter]) / quarter
-        late = sum(mb for _, mb in samples[-quarter:]) / quarter
-        print(f"{'RSS first quarter / last quarter':<34} {early:>7.1f} / {late:.1f} MB")
+        print("resident memory over the run (s: MB):")
+        step = max(1, len(samples) // 8)
+        print("  " + "  ".join(f"{t:.0f}: {mb:.0f}" for t, mb in samples[::step]))
 
 
 if __name__ == "__main__":
