@@ -1,0 +1,53 @@
+"""The README documents every configuration key and every command-line option."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from feeds.config import FeedSpec, FetchConfig, Site
+from scheduler import cli
+
+README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+SOURCE_KEYS = [
+    "name",
+    "path",
+    "url",
+    "every",
+    "format",
+    "allow_private",
+    "discover",
+    "full_text",
+    "selectors",
+]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [f.name for f in dataclasses.fields(Site)]
+    + [f.name for f in dataclasses.fields(FetchConfig)]
+    + [f.name for f in dataclasses.fields(FeedSpec)]
+    + SOURCE_KEYS
+    + ["topic_markers", "continuations"],
+)
+def test_every_config_key_is_in_the_readme(key: str) -> None:
+    assert re.search(rf"^\s*#?\s*{key}\s*=", README, re.MULTILINE), key
+
+
+def _options() -> list[str]:
+    found = []
+    commands: list[click.Command] = [cli, *cli.commands.values()]  # type: ignore[attr-defined]
+    for command in commands:
+        for param in command.params:
+            if isinstance(param, click.Option):
+                found.extend(o for o in param.opts if o.startswith("--") and o != "--help")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("option", _options())
+def test_every_command_line_option_is_in_the_readme(option: str) -> None:
+    assert option in README, option
