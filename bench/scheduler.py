@@ -142,7 +142,8 @@ def main() -> None:
             renders += 1
     cpu = usage.ru_utime + usage.ru_stime
     print(
-        f"{args.sources} URL sources, intervals 60-300 s, {elapsed:.0f} s run, exit {os.waitstatus_to_exitcode(status)}"
+        f"{args.sources} URL sources, intervals {args.every[0]}-{args.every[1]} s, "
+        f"{elapsed:.0f} s run, exit {os.waitstatus_to_exitcode(status)}"
     )
     print(f"poll outcomes: {outcomes}; feed rebuilds: {renders}")
     print()

@@ -164,6 +164,9 @@ class Daemon:
         self._queued: set[str] = set()
         self._running: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
+        self._claiming = False
+        self._saturated = False
+        self._background: set[asyncio.Task[None]] = set()
         self._dirty = False
         self._workers: list[asyncio.Task[None]] = []
         self.stopped = asyncio.Event()
@@ -212,16 +215,32 @@ class Daemon:
 
     # -- jobs ---------------------------------------------------------------------
     async def dispatch(self) -> None:
-        """One tick: claim as many due sources as there are free workers."""
-        if self._stopping:
+        """One tick: claim due sources to fill the queue (twice the workers). Workers
+        that drain the queue call it again between ticks, so throughput is bounded by
+        the workers, not by the tick."""
+        if self._stopping or self._claiming:
             return
         free = self.settings.workers * 2 - len(self._queued) - len(self._running)
         if free <= 0:
             return
-        claimed = await asyncio.to_thread(self.queue.claim, self.clock(), free)
+        self._claiming = True
+        try:
+            claimed = await asyncio.to_thread(self.queue.claim, self.clock(), free)
+        finally:
+            self._claiming = False
         for name, planned in claimed:
             self._queued.add(name)
             self._pending.put_nowait((name, planned))
+        self._saturated = len(claimed) == free
+
+    def _refill(self) -> None:
+        """After a poll: when the last claim was full and the queue runs low, claim
+        again now rather than at the next tick."""
+        if self._saturated and not self._claiming and len(self._queued) < self.settings.workers:
+            self._saturated = False
+            task = asyncio.create_task(self.dispatch())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     async def render(self) -> None:
         """Rebuild the feeds if new stories arrived since the last rebuild."""
@@ -296,6 +315,7 @@ class Daemon:
                 raise
             finally:
                 self._running.pop(name, None)
+            self._refill()
 
     async def _poll(self, name: str, planned: datetime) -> None:
         spec = next((s for s in self.config.sources if s.name == name), None)

@@ -297,6 +297,7 @@ def run_once(
     """Collect all sources, then publish. ``on_source`` is called after each source:
     file sources first, in order, then URL sources as they finish."""
     ctx = context_for(config, store, now or datetime.now(UTC))
+    store.sync_sources(config.sources, ctx.now)  # removed sources show as such in status
     report = RunReport()
     for spec in config.sources:
         if spec.url is None:
