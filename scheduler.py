@@ -294,8 +294,7 @@ class ApsJobs:
         when = datetime.now(UTC) + timedelta(seconds=delay)
         with contextlib.suppress(ConflictingIdError):  # a rebuild is already pending
             self.scheduler.add_job(
-                self.daemon.render, "date", run_date=when, id="render",
-                misfire_grace_time=3600, max_instances=1,
+                self.daemon.render, "date", run_date=when, id="render", misfire_grace_time=3600,
             )  # fmt: skip
 
 

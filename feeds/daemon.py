@@ -168,6 +168,7 @@ class Daemon:
         self._saturated = False
         self._background: set[asyncio.Task[None]] = set()
         self._dirty = False
+        self._render_lock = asyncio.Lock()
         self._workers: list[asyncio.Task[None]] = []
         self.stopped = asyncio.Event()
         self.renders = 0
@@ -194,9 +195,10 @@ class Daemon:
         self._queued.clear()
         while not self._pending.empty():
             self._pending.get_nowait()
-        running = list(self._running.values())
+        running = dict(self._running)
         if running:
-            _, late = await asyncio.wait(running, timeout=self.settings.grace)
+            _, late = await asyncio.wait(running.values(), timeout=self.settings.grace)
+            waiting += [name for name, task in running.items() if task in late]
             for task in late:
                 task.cancel()
             if late:
@@ -204,7 +206,6 @@ class Daemon:
                 log.warning(
                     "cancelled %d polls still running after %.0fs", len(late), self.settings.grace
                 )
-            waiting += [name for name, task in list(self._running.items()) if task in late]
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
@@ -228,7 +229,12 @@ class Daemon:
             claimed = await asyncio.to_thread(self.queue.claim, self.clock(), free)
         finally:
             self._claiming = False
+        if self._stopping:  # stop() began while claiming: give the leases back
+            await asyncio.to_thread(self.queue.release, [name for name, _ in claimed])
+            return
         for name, planned in claimed:
+            if name in self._queued or name in self._running:
+                continue  # its lease ran out while this daemon still polls it
             self._queued.add(name)
             self._pending.put_nowait((name, planned))
         self._saturated = len(claimed) == free
@@ -243,27 +249,36 @@ class Daemon:
             task.add_done_callback(self._background.discard)
 
     async def render(self) -> None:
-        """Rebuild the feeds if new stories arrived since the last rebuild."""
-        if not self._dirty:
-            return
-        self._dirty = False
-        started = time.monotonic()
-        try:
-            result = await self.poller.render(self.config)
-        except NashraError as exc:
-            self._dirty = True
-            log.error("render failed: %s", exc)
-            return
-        self.renders += 1
-        log.info(
-            "rendered feeds: %d files and %d pages written in %.2fs",
-            len(result.written),
-            result.pages,
-            time.monotonic() - started,
-            extra={
-                "fields": {"event": "render", "written": len(result.written), "pages": result.pages}
-            },
-        )
+        """Rebuild the feeds if new stories arrived since the last rebuild. One
+        rebuild at a time; stories that arrive during it (``_mark_dirty``) and a
+        failed rebuild ask for another one."""
+        async with self._render_lock:
+            if not self._dirty:
+                return
+            self._dirty = False
+            started = time.monotonic()
+            try:
+                result = await self.poller.render(self.config)
+            except Exception as exc:  # a failed rebuild is retried, never forgotten
+                self._dirty = True
+                log.error("render failed: %s", exc, exc_info=not isinstance(exc, NashraError))
+                if not self._stopping and self.jobs is not None:
+                    self.jobs.render_soon(self.settings.debounce)
+            else:
+                self.renders += 1
+                log.info(
+                    "rendered feeds: %d files and %d pages written in %.2fs",
+                    len(result.written),
+                    result.pages,
+                    time.monotonic() - started,
+                    extra={
+                        "fields": {
+                            "event": "render",
+                            "written": len(result.written),
+                            "pages": result.pages,
+                        }
+                    },
+                )
 
     async def housekeeping(self) -> None:
         """Retention: stories older than keep_days leave the working set."""
@@ -310,9 +325,10 @@ class Daemon:
             try:
                 await asyncio.shield(task)
             except asyncio.CancelledError:
-                if not task.done():
-                    task.cancel()
-                raise
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # this worker is being stopped
+                log.error("poll of %s was cancelled from inside", name)
             finally:
                 self._running.pop(name, None)
             self._refill()

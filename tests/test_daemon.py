@@ -358,3 +358,95 @@ def test_feed_ttl_asks_for_less_frequent_polling(
         )
         assert timedelta(minutes=30) <= planned <= timedelta(minutes=33)
         assert d.stop() == 0
+
+
+# -- the daemon's decisions, in-process, with a recording job scheduler -------------------
+
+
+class _Jobs:
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    def render_soon(self, delay: float) -> None:
+        self.asked.append(delay)
+
+
+class _FlakyPoller:
+    """Renders fail the first ``failures`` times."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.renders = failures, 0
+
+    async def poll(self, spec: Any, config: Any, now: Any) -> Any:
+        raise AssertionError("not polled in these tests")
+
+    async def render(self, config: Any) -> Any:
+        from feeds.publish import PublishResult
+        from sources.errors import PublishError
+
+        self.renders += 1
+        if self.failures:
+            self.failures -= 1
+            raise PublishError("public/all/rss.xml", "cannot write: No space left on device")
+        return PublishResult()
+
+
+class _NoQueue:
+    def sync(self, specs: Any, now: Any) -> None: ...
+
+    def claim(self, now: Any, limit: int) -> list[Any]:
+        return []
+
+    def release(self, names: Any) -> None: ...
+
+
+def test_a_failed_rebuild_is_asked_for_again_not_forgotten(daemon_site: Site) -> None:
+    import asyncio
+
+    from feeds.daemon import Daemon as Runner
+    from feeds.daemon import DaemonSettings
+
+    async def scenario() -> tuple[list[float], int]:
+        poller, jobs = _FlakyPoller(failures=1), _Jobs()
+        runner = Runner(
+            daemon_site.config(), _NoQueue(), poller, DaemonSettings(workers=1, debounce=2)
+        )
+        runner.jobs = jobs
+        runner._mark_dirty()  # new stories arrived
+        await runner.render()  # fails: asks for another rebuild
+        await runner.render()  # succeeds: asks for nothing more
+        return jobs.asked, poller.renders
+
+    asked, renders = asyncio.run(scenario())
+    assert asked == [2, 2] and renders == 2
+
+
+def test_stories_arriving_during_a_rebuild_get_their_own(daemon_site: Site) -> None:
+    import asyncio
+
+    from feeds.daemon import Daemon as Runner
+    from feeds.daemon import DaemonSettings
+    from feeds.publish import PublishResult
+
+    class _Slow(_FlakyPoller):
+        arrived: Callable[[], None] = staticmethod(lambda: None)
+
+        async def render(self, config: Any) -> Any:
+            self.renders += 1
+            if self.renders == 1:
+                self.arrived()  # a poll finds new stories while this rebuild runs
+            await asyncio.sleep(0)
+            return PublishResult()
+
+    poller, jobs = _Slow(failures=0), _Jobs()
+
+    async def scenario() -> None:
+        runner = Runner(daemon_site.config(), _NoQueue(), poller, DaemonSettings(workers=1))
+        runner.jobs = jobs
+        poller.arrived = runner._mark_dirty
+        runner._mark_dirty()
+        await runner.render()
+        await runner.render()
+
+    asyncio.run(scenario())
+    assert poller.renders == 2 and len(jobs.asked) == 2
