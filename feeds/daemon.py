@@ -131,7 +131,7 @@ def poll_line(report: SourceReport, status: int | None, lag: float) -> dict[str,
     batch = report.batch
     return {
         "source": report.name,
-        "outcome": "failed" if report.failed else "ok",
+        "outcome": report.outcome,
         "new": batch.new,
         "updated": batch.updated,
         "duplicate": batch.duplicate + batch.unchanged,

@@ -27,7 +27,7 @@ from feeds.identity import Entry, identify
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
 from sources import Collected, Context, SourceSpec, collector_for, kind_of
-from sources.errors import SourceError
+from sources.errors import SourceError, StoreError
 from sources.http import Fetched, Fetcher, FetchSettings, collect_url, user_agent
 from sources.item import Item
 
@@ -87,7 +87,17 @@ def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport
         outcome: Collected | SourceError = collector_for(spec)(spec, ctx)
     except SourceError as exc:
         outcome = exc
+    except Exception as exc:  # a bug met by one source must not stop the others
+        outcome = unexpected(spec, exc)
     return save_outcome(spec, outcome, ctx, store, time.monotonic() - started)
+
+
+def unexpected(spec: SourceSpec, exc: Exception) -> SourceError:
+    """An exception nashra did not expect, as the source's error (traceback logged)."""
+    log.error("unexpected error collecting %s", spec.name, exc_info=exc)
+    return SourceError(
+        spec.name, f"unexpected error (a bug in nashra): {type(exc).__name__}: {exc}"
+    )
 
 
 def save_outcome(
@@ -108,24 +118,28 @@ def save_outcome(
         errors = list(collected.errors)
         if collected.items:
             entries = prepared_entries(collected) or identify_all(collected.items)
-    batch = store.save_poll(
-        entries,
-        collected.files,
-        PollRecord(
-            name=spec.name,
-            kind=kind_of(spec),
-            location=spec.location,
-            every=spec.every,
-            at=ctx.now,
-            outcome=_outcome_word(collected, errors),
-            error=str(errors[0]) if errors else None,
-            duration=duration,
-            status=collected.status,
-            state=collected.state,
-            retry_after=collected.retry_after,
-            min_interval=collected.min_interval,
-        ),
+    poll = PollRecord(
+        name=spec.name,
+        kind=kind_of(spec),
+        location=spec.location,
+        every=spec.every,
+        at=ctx.now,
+        outcome=_outcome_word(outcome, errors),
+        error=str(errors[0]) if errors else None,
+        duration=duration,
+        status=collected.status,
+        state=collected.state,
+        retry_after=collected.retry_after,
+        min_interval=collected.min_interval,
+        failed=_failed_whole(outcome),
     )
+    try:
+        batch = store.save_poll(entries, collected.files, poll)
+    except StoreError as exc:  # this source is not saved; the others still are
+        log.error("%s", exc)
+        batch = BatchResult()
+        errors.append(SourceError(spec.name, str(exc)))
+        outcome = errors[0]
     return SourceReport(
         spec.name,
         batch,
@@ -133,16 +147,29 @@ def save_outcome(
         collected.unchanged,
         duration,
         collected.status,
-        outcome=_outcome_word(collected, errors),
+        outcome=_outcome_word(outcome, errors),
     )
 
 
-def _outcome_word(collected: Collected, errors: list[SourceError]) -> str:
-    if collected.state is not None and collected.state.gone:
+def _failed_whole(outcome: Collected | SourceError) -> bool:
+    """Nothing of the source could be collected (as opposed to a partial problem:
+    one bad file of a glob, one bad line, one item without a title)."""
+    if isinstance(outcome, SourceError):
+        return True
+    if outcome.status is not None and outcome.status >= 400:
+        return True
+    collected_something = (
+        outcome.items or outcome.files or outcome.unchanged or outcome.not_modified
+    )
+    return bool(outcome.errors) and not collected_something
+
+
+def _outcome_word(outcome: Collected | SourceError, errors: list[SourceError]) -> str:
+    if isinstance(outcome, Collected) and outcome.state is not None and outcome.state.gone:
         return "gone"
     if errors:
-        return "failed"
-    return "not-modified" if collected.not_modified else "ok"
+        return "failed" if _failed_whole(outcome) else "partial"
+    return "not-modified" if isinstance(outcome, Collected) and outcome.not_modified else "ok"
 
 
 IN_FLIGHT_PER_REQUEST = 4
@@ -211,10 +238,7 @@ async def fetch_source(
     except SourceError as exc:
         outcome = exc
     except Exception as exc:  # a bug met by one source must not stop the others
-        log.error("unexpected error collecting %s", spec.name, exc_info=True)
-        outcome = SourceError(
-            spec.name, f"unexpected error (a bug in nashra): {type(exc).__name__}: {exc}"
-        )
+        outcome = unexpected(spec, exc)
     return spec, outcome, time.monotonic() - started
 
 

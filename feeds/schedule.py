@@ -6,7 +6,7 @@ longer when the server asks for less frequent polling through ``ttl``,
 to 10 % of the interval so that sources configured alike spread out. After a
 failure the delay doubles with each consecutive failure, from the interval up
 to a cap (an hour, or the interval if that is longer), and a ``Retry-After``
-is honoured; the next success returns to the plain interval. A gone source
+is honoured (what a server asks is capped at a day); the next success returns to the plain interval. A gone source
 (HTTP 410) is not polled again.
 """
 
@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 
 JITTER = 0.10
 BACKOFF_CAP = 3600.0
+SERVER_DELAY_CAP = 86400.0
+"""A server's ttl, max-age or Retry-After is honoured up to a day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +38,15 @@ def delay(outcome: PollOutcome, jitter: float) -> float | None:
     again. ``jitter`` is a number in [0, 1) (random in production)."""
     if outcome.gone:
         return None
+    asked = min(max(outcome.min_interval or 0.0, 0.0), SERVER_DELAY_CAP)
+    retry = min(max(outcome.retry_after or 0.0, 0.0), SERVER_DELAY_CAP)
     if outcome.failures > 0:
         cap = max(BACKOFF_CAP, outcome.every)
         doubling: float = 2.0 ** min(outcome.failures - 1, 64)
         base = min(outcome.every * doubling, cap)
     else:
-        base = max(outcome.every, outcome.min_interval or 0.0)
-    base = max(base, outcome.retry_after or 0.0)
+        base = max(outcome.every, asked)
+    base = max(base, retry)
     return base + base * JITTER * min(max(jitter, 0.0), 1.0)
 
 

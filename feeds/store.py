@@ -39,7 +39,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
 from feeds.dedup import Decision, Outcome, decide
@@ -194,6 +194,9 @@ class PollRecord:
     """Validators and redirects to remember; None keeps what is stored."""
     retry_after: float | None = None
     min_interval: float | None = None
+    failed: bool = False
+    """Nothing could be collected: counts as a consecutive failure and backs off.
+    A poll with partial problems keeps them in ``error`` but is not a failure."""
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -292,15 +295,22 @@ class Store:
     ) -> BatchResult:
         """A poll's batch and its record (counters, validators, next poll) in one
         transaction: one commit per poll."""
-        try:
-            with self.engine.begin() as conn:
-                result = BatchResult()
-                if entries or file_states:
-                    result, _ = self._save_batch(conn, poll.name, entries, file_states, poll.at)
-                self._record_poll(conn, replace(poll, new=result.new), jitter)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot save {poll.name}: {exc}") from exc
-        return result
+        for attempt in (1, 2):
+            try:
+                with self.engine.begin() as conn:
+                    result = BatchResult()
+                    if entries or file_states:
+                        result, _ = self._save_batch(conn, poll.name, entries, file_states, poll.at)
+                    self._record_poll(conn, replace(poll, new=result.new), jitter)
+                return result
+            except IntegrityError as exc:
+                # another worker stored one of these stories between our decision and
+                # our insert: decide again, once
+                if attempt == 2:
+                    raise StoreError(f"cannot save {poll.name}: {exc}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"cannot save {poll.name}: {exc}") from exc
+        raise AssertionError("unreachable")
 
     def _save_batch(
         self,
@@ -425,7 +435,7 @@ class Store:
         row = conn.execute(
             select(sources.c.failures, sources.c.gone).where(sources.c.name == poll.name)
         ).first()
-        failures = 0 if poll.error is None else (row.failures if row else 0) + 1
+        failures = (row.failures if row else 0) + 1 if poll.failed else 0
         gone = poll.state.gone if poll.state is not None else bool(row and row.gone)
         outcome = PollOutcome(
             every=poll.every,

@@ -38,6 +38,8 @@ def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str, int
     if fence == "---":
         try:
             data = yaml.safe_load(raw)
+        except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails
+            raise ParseError(origin, f"invalid YAML front matter: {exc}", line=2) from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1

@@ -29,7 +29,10 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(iri_to_uri(url.strip()))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # "https://x.example:8o/a": keep the text as it is
+        return strip_tracking(urlunsplit(parts._replace(fragment="")))
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     if parts.username:
@@ -42,7 +45,10 @@ def canonical_url(url: str) -> str:
 def iri_to_uri(iri: str) -> str:
     """Percent-encode the non-ASCII parts of an IRI (Arabic paths, queries); the
     host is IDNA-encoded. Already-encoded URLs are left as they are."""
-    parts = urlsplit(iri)
+    try:
+        parts = urlsplit(iri)
+    except ValueError:  # "http://[bad": not a URL; encode it whole
+        return quote(iri, safe="/:@!$&'()*+,;=%~-._?#")
     host = parts.hostname or ""
     try:
         ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host

@@ -73,6 +73,11 @@ def test_glob_collects_every_format_and_skips_unchanged_files(tmp_path: Path, ct
         ),
         ("bad.json", '[{"title": "خبر"},\n {"title": }]'.encode(), "bad.json:2: invalid JSON"),
         (
+            "baddate.md",
+            "---\ntitle: خبر\ndate: 2024-02-30\n---\nنص\n".encode(),
+            "baddate.md:2: invalid YAML",
+        ),
+        (
             "bad.jsonl",
             '{"title": "خبر"}\n[1, 2]\n'.encode(),
             "bad.jsonl:2: expected an object, got list",

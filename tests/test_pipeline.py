@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import feedparser
+import pytest
 
 from feeds.pipeline import run_once
 from tests.conftest import NOW, Site
@@ -167,3 +168,41 @@ def test_stored_and_published_items_survive_a_source_turning_bad(site: Site) -> 
     assert report.failed
     feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
     assert [i["id"] for i in feed["items"]] == ["urn:nashra:records:goud-1"]
+
+
+def test_partial_problems_are_reported_but_do_not_back_off_the_source(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("empty.txt", b"")  # same source (sources/*.txt), one broken file
+    report = _run(site)
+    libya = report.sources[0]
+    assert libya.batch.new == 3 and libya.outcome == "partial" and libya.failed
+    store = site.store()
+    try:
+        row = next(r for r in store.source_rows() if r["name"] == "libya")
+    finally:
+        store.close()
+    assert row["failures"] == 0 and row["last_outcome"] == "partial"
+    assert "empty.txt: empty file" in row["last_error"]
+
+
+def test_a_bug_met_by_one_source_does_not_stop_the_others(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sources.files
+
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("a.md", "---\ntitle: خبر\n---\nنص.\n")
+    real = sources.files.PARSERS["markdown"]
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(sources.files.PARSERS, "markdown", broken)
+    report = _run(site)
+    monkeypatch.setitem(sources.files.PARSERS, "markdown", real)
+    by_name = {s.name: s for s in report.sources}
+    assert by_name["libya"].batch.new == 3
+    assert "unexpected error (a bug in nashra): RuntimeError: boom" in str(
+        by_name["docs"].errors[0]
+    )
+    assert (site.public / "all" / "rss.xml").exists()

@@ -45,7 +45,7 @@ def test_next_poll_is_always_in_the_future_and_bounded(
 ) -> None:
     when = next_poll_at(NOW, PollOutcome(every, failures, retry_after=retry), jitter)
     assert when is not None and when > NOW
-    bound = max(every, BACKOFF_CAP, retry or 0) * (1 + 0.1)
+    bound = max(every, BACKOFF_CAP, min(retry or 0, 86400)) * (1 + 0.1)
     assert when - NOW <= timedelta(seconds=bound) + timedelta(microseconds=1)
 
 
@@ -58,3 +58,11 @@ def test_jitter_spreads_sources_configured_alike() -> None:
     )
     assert starts[0] >= 300 and starts[-1] <= 330
     assert starts[500] - starts[0] > 10  # not bunched at one instant
+
+
+def test_what_a_server_asks_is_capped_at_a_day() -> None:
+    from feeds.schedule import SERVER_DELAY_CAP
+
+    assert delay(PollOutcome(every=60, failures=0, min_interval=1e12), 0) == SERVER_DELAY_CAP
+    assert delay(PollOutcome(every=60, failures=3, retry_after=1e15), 0) == SERVER_DELAY_CAP
+    assert next_poll_at(NOW, PollOutcome(every=60, failures=0, min_interval=1e300), 0.5) is not None

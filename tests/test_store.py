@@ -112,7 +112,14 @@ def test_record_poll_plans_the_next_poll_and_clears_the_lease(store: Store) -> N
         ("a", NOW + timedelta(seconds=60))
     ]
     failed = PollRecord(
-        name="a", kind="file", location="a.txt", every=60, at=NOW, outcome="failed", error="x"
+        name="a",
+        kind="file",
+        location="a.txt",
+        every=60,
+        at=NOW,
+        outcome="failed",
+        error="x",
+        failed=True,
     )
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=60)
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=120)

@@ -19,3 +19,9 @@ def test_iri_to_uri_encodes_arabic_once() -> None:
     uri = iri_to_uri(iri)
     assert uri.isascii() and uri.startswith("https://xn--")
     assert iri_to_uri(uri) == uri
+
+
+def test_malformed_urls_never_raise() -> None:
+    assert canonical_url("https://x.example:8o/a?utm_source=y#f") == "https://x.example:8o/a"
+    assert iri_to_uri("http://[bad/خبر").isascii()
+    assert canonical_url("http://[bad").startswith("http")
