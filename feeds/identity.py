@@ -1,8 +1,9 @@
 """Identity of a story: its id, its dedup keys and its revision.
 
 - ``id``: the source's own id (namespaced by source unless it is already a URI),
-  else the canonical URL, else a stable id derived from the source and the
-  normalised title. Ids never change across runs; an edited story keeps its id
+  else the canonical URL, else a stable id derived from the source, the file it
+  came from and the normalised title (so an edit of the body keeps the id, and
+  tomorrow's bulletin with a recurring headline is a story of its own). Ids never change across runs; an edited story keeps its id
   and only its revision changes.
 - keys: the id, the canonical URL and the normalised title+body; any one of
   them already known means the story is already stored.
@@ -65,7 +66,8 @@ def item_id(item: Item) -> str:
         return own_id(item.source, item.id)
     if item.url:
         return canonical_url(item.url)
-    return f"urn:nashra:{item.source}:{_digest(item.source, normalize_key(item.title), size=24)}"
+    digest = _digest(item.source, item.origin, normalize_key(item.title), size=24)
+    return f"urn:nashra:{item.source}:{digest}"
 
 
 def content_key(item: Item) -> str:

@@ -320,8 +320,9 @@ def run_once(
 ) -> RunReport:
     """Collect all sources, then publish. ``on_source`` is called after each source:
     file sources first, in order, then URL sources as they finish."""
-    ctx = context_for(config, store, now or datetime.now(UTC))
-    store.sync_sources(config.sources, ctx.now)  # removed sources show as such in status
+    when = now or datetime.now(UTC)
+    store.sync_sources(config.sources, when)  # first: a changed URL forgets the old state
+    ctx = context_for(config, store, when)
     report = RunReport()
     for spec in config.sources:
         if spec.url is None:

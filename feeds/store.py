@@ -80,7 +80,7 @@ meta = Table(
 items = Table(
     "items",
     metadata,
-    Column("id", String(1024), primary_key=True),
+    Column("id", Text, primary_key=True),
     Column("source", String(64), nullable=False),
     Column("origin", Text, nullable=False, default=""),
     Column("title", Text, nullable=False),
@@ -89,7 +89,7 @@ items = Table(
     Column("url", Text),
     Column("author", Text),
     Column("tags", Text, nullable=False, default="[]"),
-    Column("language", String(16), nullable=False, default="ar"),
+    Column("language", String(35), nullable=False, default="ar"),
     Column("image", Text),
     Column("published", UTCDateTime),
     Column("updated", UTCDateTime),
@@ -107,14 +107,14 @@ dedup_keys = Table(
     "dedup_keys",
     metadata,
     Column("key", String(80), primary_key=True),
-    Column("item_id", String(1024), nullable=False),
+    Column("item_id", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
 files = Table(
     "files",
     metadata,
-    Column("path", String(1024), primary_key=True),
+    Column("path", Text, primary_key=True),
     Column("source", String(64), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("seen_at", UTCDateTime, nullable=False),
@@ -347,14 +347,15 @@ class Store:
 
     def _decide(self, conn: Connection, entries: Sequence[Entry]) -> list[Decision]:
         ids = list({e.id for e in entries})
+        sources_of = {e.item.source for e in entries}
         keys = list({k for e in entries for k in e.keys})
         revs: dict[str, str] = {}
         owners: dict[str, str] = {}
         for chunk in _chunks(ids):
-            revs.update(
-                (r[0], r[1])
-                for r in conn.execute(select(items.c.id, items.c.rev).where(items.c.id.in_(chunk)))
-            )
+            query = select(items.c.id, items.c.rev, items.c.source).where(items.c.id.in_(chunk))
+            # a story another source brought first stays that source's: here it is a
+            # duplicate (through its id key), not an edit that would move it between feeds
+            revs.update((r.id, r.rev) for r in conn.execute(query) if r.source in sources_of)
         for chunk in _chunks(keys):
             query = select(dedup_keys.c.key, dedup_keys.c.item_id).where(
                 dedup_keys.c.key.in_(chunk)

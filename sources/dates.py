@@ -142,6 +142,20 @@ def parse_date(
     return _checked(_parse_natural(text, tz, relative_base))
 
 
+_RELATIVE = re.compile(
+    r"منذ|قبل\s|\bago\b|أمس|امس|البارحة|اليوم|الآن|الان|\byesterday\b|\btoday\b|\bnow\b"
+    r"|\bjust\b|\blast\b",
+    re.IGNORECASE,
+)
+
+
+def looks_relative(value: str) -> bool:
+    """True for dates that count from the moment they are read (``منذ 3 ساعات``,
+    ``أمس``, ``2 hours ago``): re-reading them later gives another time, so a
+    remote page's relative date is better replaced by the time first seen."""
+    return bool(_RELATIVE.search(value))
+
+
 def format_rfc822(dt: datetime) -> str:
     """Format an aware datetime for RSS, in UTC: ``Thu, 12 Dec 2024 10:00:00 GMT``."""
     _require_aware(dt)

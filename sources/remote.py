@@ -45,7 +45,7 @@ import feedparser
 from lxml import etree
 
 from sources.arabic import strip_controls
-from sources.dates import parse_date
+from sources.dates import looks_relative, parse_date
 from sources.decode import decode_bytes, sniff_declared
 from sources.errors import ParseError, SourceError
 from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
@@ -483,7 +483,9 @@ def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: 
 
 
 def _date(value: str | None, tz: ZoneInfo, now: datetime) -> datetime | None:
-    if not value:
+    """A feed or page date; None (dated when first seen) when missing, unreadable,
+    relative (it would read differently at every poll) or in the future."""
+    if not value or looks_relative(value):
         return None
     parsed = parse_date(value, tz=tz, relative_base=now)
     if parsed is None:

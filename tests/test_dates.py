@@ -297,3 +297,22 @@ def test_formats_round_trip(dt: datetime) -> None:
     assert datetime.fromisoformat(rfc3339) == whole
     assert parse_date(rfc822, tz=TZ) == whole
     assert parse_date(rfc3339, tz=TZ) == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "relative"),
+    [
+        ("منذ 3 ساعات", True),
+        ("قبل ساعتين", True),
+        ("أمس 10:30", True),
+        ("2 hours ago", True),
+        ("29 نوفمبر 2026", False),
+        ("Sun, 29 Nov 2026 10:00:00 GMT", False),
+        ("٢٩/١١/٢٠٢٦", False),
+        ("الخميس 12 ديسمبر 2024", False),
+    ],
+)
+def test_looks_relative(text: str, relative: bool) -> None:
+    from sources.dates import looks_relative
+
+    assert looks_relative(text) is relative

@@ -62,3 +62,9 @@ def test_derived_id_is_stable_and_ignores_edits_to_body_and_tashkeel() -> None:
 def test_revision_changes_with_dates() -> None:
     when = datetime(2026, 11, 29, tzinfo=UTC)
     assert identify(_item()).rev != identify(_item(published=when)).rev
+
+
+def test_recurring_headline_in_another_file_is_another_story() -> None:
+    today = identify(_item(title="النشرة الجوية", origin="bulletins/2026-11-28.txt"))
+    tomorrow = identify(_item(title="النشرة الجوية", origin="bulletins/2026-11-29.txt"))
+    assert today.id != tomorrow.id

@@ -313,3 +313,29 @@ def test_javascript_links_are_not_item_urls() -> None:
     raw = RawEntry(title="خبر", link="javascript:alert(1)", image="javascript:alert(2)")
     item = build_item(raw, source="goud", base_url=URL, tz=TRIPOLI, now=NOW)
     assert item.url is None and item.image is None
+
+
+def test_relative_dates_are_replaced_by_first_seen_so_output_is_stable() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sources.remote import parse_feed
+
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>مصدر</title>'
+        "<link>https://news.example.org/</link><description>أخبار</description>"
+        "<item><title>ليبيا توقع اتفاقية</title><link>https://news.example.org/1</link>"
+        "<pubDate>منذ ساعتين</pubDate></item></channel></rss>"
+    )
+    now = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    reads = [
+        parse_feed(
+            feed,
+            url="https://news.example.org/rss",
+            source="s",
+            tz=ZoneInfo("Africa/Tripoli"),
+            now=when,
+        )
+        for when in (now, now + timedelta(minutes=5))
+    ]
+    assert [r.items[0].published for r in reads] == [None, None]

@@ -176,3 +176,13 @@ def test_many_new_sources_are_spread_over_their_interval(store: Store) -> None:
     assert len(store.claim_due(NOW + timedelta(seconds=300), limit=5000, lease=3600)) == 1000 - len(
         due_now
     ) - len(due_later)
+
+
+def test_a_story_stays_with_the_source_that_brought_it(store: Store) -> None:
+    url = "https://news.example.org/ليبيا/1"
+    main = _entry("ليبيا توقع اتفاقية", url=url, summary="من الموجز العام")
+    section = _entry("ليبيا توقع اتفاقية", url=url, summary="من قسم السياسة", source="politics")
+    store.save_batch("s", [main], now=NOW)
+    result, _ = store.save_batch("politics", [section], now=NOW + timedelta(hours=1))
+    assert result.duplicate == 1 and result.updated == 0
+    assert [i.source for i in store.latest(["s", "politics"], 10)] == ["s"]
