@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sources.base import DEFAULT_MAX_BYTES, SourceSpec
 from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
 from sources.errors import ConfigError
+from sources.item import language_tag
 
 DEFAULT_CONFIG = "nashra.toml"
 ENV_CONFIG = "NASHRA_CONFIG"
@@ -215,10 +216,15 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         raise r.fail(
             "timezone", f"must be an IANA time zone such as 'Africa/Tripoli', got {timezone!r}"
         ) from None
+    language = r.text("language", "ar")
+    if language_tag(language, "") != language:
+        raise r.fail(
+            "language", f"must be a language tag such as 'ar' or 'ar-LY', got {language!r}"
+        )
     return Site(
         title=r.text("title"),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        language=r.text("language", "ar"),
+        language=language,
         timezone=timezone,
         public_dir=r.text("public_dir", "public"),
         database=r.text("database", ""),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
-from feeds.render import RTL_LANGUAGES, FeedMeta, Story
+from feeds.render import FeedMeta, Story, direction
 from feeds.store import StoredItem
 from sources.dates import format_rfc3339
 
@@ -41,10 +41,6 @@ def _template(name: str) -> Template:
 def arabic_date(when: datetime, tz: ZoneInfo) -> str:
     local = when.astimezone(tz)
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
-
-
-def direction(language: str) -> str:
-    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 def pages_fingerprint(site_title: str, home_url: str, tz: ZoneInfo) -> str:

@@ -9,6 +9,7 @@ else of the text is altered. feedgen stays behind this module.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,11 +58,16 @@ def _clean(text: str | None) -> str:
 
 
 def wrap_rtl(body: str, language: str) -> str:
-    direction = "rtl" if language.split("-")[0] in RTL_LANGUAGES else "auto"
-    return f'<div dir="{direction}" lang="{language}">{body}</div>'
+    """The body in a ``<div>`` carrying its direction and language, which readers keep."""
+    return f'<div dir="{direction(language)}" lang="{html.escape(language)}">{body}</div>'
 
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "ug", "yi", "dv", "sd"})
+
+
+def direction(language: str) -> str:
+    """``rtl`` for right-to-left languages, else ``auto`` (the reader decides)."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "auto"
 
 
 def _updated(meta: FeedMeta, stories: Sequence[Story]) -> datetime:

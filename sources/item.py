@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+DEFAULT_LANGUAGE = "ar"
+
+
+def language_tag(value: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """A BCP 47 language tag from what a source says (``ar_LY`` → ``ar-LY``); the
+    default when it says nothing usable."""
+    tag = (value or "").strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.match(tag) else default
 
 
 def _require_aware(name: str, value: datetime | None) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sources.arabic import strip_controls
 from sources.dates import parse_date
 from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
-from sources.item import Item
+from sources.item import Item, language_tag
 
 TITLE_WORDS = 15
 SUMMARY_CHARS = 280
@@ -132,7 +132,7 @@ def item_from_record(
         updated=_date(pick(record, "updated"), "updated", ctx),
         author=_author(pick(record, "author")),
         tags=_tags(pick(record, "tags")),
-        language=_text(pick(record, "language"), "language") or "ar",
+        language=language_tag(_text(pick(record, "language"), "language")),
         image=_text(pick(record, "image"), "image"),
         origin=ctx.origin,
     )

@@ -49,7 +49,7 @@ from sources.dates import looks_relative, parse_date
 from sources.decode import decode_bytes, sniff_declared
 from sources.errors import ParseError, SourceError
 from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
-from sources.item import Item
+from sources.item import Item, language_tag
 from sources.urls import strip_tracking
 
 log = logging.getLogger(__name__)
@@ -476,7 +476,7 @@ def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: 
         updated=_date(raw.updated, tz, now),
         author=raw.author,
         tags=raw.tags,
-        language=(raw.language or "ar").strip() or "ar",
+        language=language_tag(raw.language),
         image=image if image and image.startswith(("http://", "https://")) else None,
         origin=base_url,
     )

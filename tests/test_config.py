@@ -57,6 +57,13 @@ def test_defaults_and_durations(tmp_path: Path) -> None:
         ),
         (("limit = 2", "limit = 0"), "feeds[1].limit: must be a whole number >= 1"),
         (
+            (
+                'timezone = "Africa/Tripoli"',
+                'timezone = "Africa/Tripoli"\nlanguage = "ar\\" x=\\"1"',
+            ),
+            "site.language: must be a language tag",
+        ),
+        (
             ('path = "sources/*.jsonl"', 'url = "ftp://x/y"'),
             "sources[2].url: must be an http or https URL",
         ),
