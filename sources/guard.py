@@ -100,7 +100,14 @@ class Resolver:
             infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
             addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         except BaseException as exc:
-            future.set_exception(exc)
+            # the first asker was cancelled (its deadline passed): the others waiting on
+            # this lookup get an ordinary error, not a cancellation that is not theirs
+            shared = (
+                OSError(f"the lookup of {host} was abandoned")
+                if isinstance(exc, asyncio.CancelledError)
+                else exc
+            )
+            future.set_exception(shared)
             future.exception()  # mark it retrieved: no warning when nobody else waits
             raise
         finally:

@@ -418,3 +418,30 @@ def test_resolver_answers_expire_after_their_ttl() -> None:
 
     asyncio.run(scenario())
     assert calls == ["news.example", "news.example"]
+
+
+def test_a_cancelled_lookup_does_not_cancel_the_others_waiting_on_it() -> None:
+    import asyncio
+
+    async def scenario() -> BaseException | list[str]:
+        resolver = Resolver()
+        started = asyncio.Event()
+
+        async def slow_getaddrinfo(host: str, *_: object, **__: object) -> list[tuple[object, ...]]:
+            started.set()
+            await asyncio.sleep(10)
+            return []
+
+        asyncio.get_running_loop().getaddrinfo = slow_getaddrinfo  # type: ignore[method-assign,assignment]
+        first = asyncio.create_task(resolver.resolve("news.example"))
+        await started.wait()
+        second = asyncio.create_task(resolver.resolve("news.example"))
+        await asyncio.sleep(0)
+        first.cancel()
+        try:
+            return await second
+        except BaseException as exc:
+            return exc
+
+    outcome = asyncio.run(scenario())
+    assert isinstance(outcome, OSError) and "abandoned" in str(outcome)
