@@ -27,6 +27,7 @@ import asyncio
 import multiprocessing
 import re
 import ssl
+import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import brotli
 import certifi
 import httpcore
 import httpx
@@ -46,6 +48,7 @@ import httpx
 from sources.base import Collected, Context, SourceSpec, SourceState
 from sources.errors import FetchError, ParseError, SourceError
 from sources.guard import ALLOW_PRIVATE, BlockedAddress, GuardedBackend, Resolver
+from sources.inflate import TooLarge, UnsupportedEncoding, inflater
 from sources.item import Item
 from sources.remote import FeedResult, decode_remote, parse_feed, sniff
 from sources.webpage import discover_feed, extract_article, parse_page
@@ -203,6 +206,8 @@ def translate(exc: BaseException, source: str, url: str, settings: FetchSettings
         return FetchError(
             source, f"{url}: timed out: no complete response within {settings.deadline:g} s"
         )
+    if isinstance(exc, UnsupportedEncoding):
+        return FetchError(source, f"{url}: {exc}")
     if isinstance(exc, UnicodeError):  # a host name IDNA cannot encode
         return FetchError(source, f"{url}: invalid host name ({exc})")
     if isinstance(exc, ValueError):
@@ -425,18 +430,24 @@ class Fetcher:
                 return
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body, decompressed with the cap applied to what it expands to."""
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
-        plain = "content-encoding" not in response.headers
-        if plain and declared.isdigit() and int(declared) > limit:
-            raise _TooLarge()
+        if declared.isdigit() and int(declared) > limit:
+            raise _TooLarge()  # a compressed body never grows smaller
+        decoder = inflater(response.headers.get("content-encoding"))
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge()
-            chunks.append(chunk)
+        try:
+            async for raw in response.aiter_raw():
+                chunk = decoder.feed(raw, limit - size)
+                size += len(chunk)
+                chunks.append(chunk)
+            chunks.append(decoder.finish(limit - size))
+        except TooLarge:
+            raise _TooLarge() from None
+        except (zlib.error, brotli.error) as exc:
+            raise httpx.DecodingError(f"cannot decompress the response: {exc}") from exc
         return b"".join(chunks)
 
 
