@@ -311,7 +311,14 @@ async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, daemon.request_stop)
             loop.add_signal_handler(signal.SIGINT, daemon.request_stop)
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(daemon.reload(path)))
+            reloads: set[asyncio.Task[bool]] = set()
+
+            def reload() -> None:
+                task = loop.create_task(daemon.reload(path))
+                reloads.add(task)
+                task.add_done_callback(reloads.discard)
+
+            loop.add_signal_handler(signal.SIGHUP, reload)
             log.info("nashra run: %d sources, %d feeds", len(config.sources), len(config.feeds))
             jobs.start()
             try:

@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sources.base import DEFAULT_MAX_BYTES, SourceSpec
 from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
-from sources.errors import ConfigError
+from sources.errors import ConfigError, SourceError
+from sources.files import PARSERS
 from sources.item import language_tag
+from sources.webpage import compile_selectors
 
 DEFAULT_CONFIG = "nashra.toml"
 ENV_CONFIG = "NASHRA_CONFIG"
@@ -267,12 +269,28 @@ def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
         path=file_path,
         url=url,
         every=r.duration("every", "5m"),
-        format=r.opt_text("format"),
+        format=_format(r),
         allow_private=r.flag("allow_private"),
         discover=r.flag("discover"),
         full_text=r.flag("full_text"),
-        selectors=tuple(sorted(selectors.items())),
+        selectors=_selectors(r, name, selectors),
     )
+
+
+def _format(r: _Reader) -> str | None:
+    fmt = r.opt_text("format")
+    if fmt is not None and fmt not in PARSERS:
+        raise r.fail("format", f"must be one of {', '.join(PARSERS)}, got {fmt!r}")
+    return fmt
+
+
+def _selectors(r: _Reader, name: str, selectors: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    if selectors:
+        try:
+            compile_selectors(selectors, name)
+        except SourceError as exc:
+            raise r.fail("selectors", exc.message) from exc
+    return tuple(sorted(selectors.items()))
 
 
 def _feed(path: str, table: Mapping[str, Any], index: int, names: set[str]) -> FeedSpec:

@@ -26,7 +26,7 @@ from feeds.config import Config
 from feeds.identity import Entry, identify
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
-from sources import Collected, Context, SourceSpec, collector_for, kind_of
+from sources import Collected, Context, SourceSpec, collector_for
 from sources.errors import SourceError, StoreError
 from sources.http import Fetched, Fetcher, FetchSettings, collect_url, user_agent
 from sources.item import Item
@@ -120,7 +120,7 @@ def save_outcome(
             entries = prepared_entries(collected) or identify_all(collected.items)
     poll = PollRecord(
         name=spec.name,
-        kind=kind_of(spec),
+        kind=spec.kind,
         location=spec.location,
         every=spec.every,
         at=ctx.now,

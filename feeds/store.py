@@ -466,7 +466,7 @@ class Store:
                     [
                         {
                             "name": spec.name,
-                            "kind": "url" if spec.url else "file",
+                            "kind": spec.kind,
                             "location": spec.location,
                             "every": spec.every,
                             "next_poll_at": first_poll_at(now, spec.every, index, len(added)),
@@ -478,7 +478,7 @@ class Store:
                     ],
                 )
             for name, spec in wanted.items():
-                kind = "url" if spec.url else "file"
+                kind = spec.kind
                 row = rows.get(name)
                 if row is None:
                     continue
@@ -541,14 +541,6 @@ class Store:
         claimed = [(row.name, decode(row.next_poll_at, self.engine.dialect) or now) for row in rows]
         return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
 
-    def planned(self, names: Sequence[str]) -> dict[str, datetime | None]:
-        """The planned poll time of these sources."""
-        with self.engine.connect() as conn:
-            query = select(sources.c.name, sources.c.next_poll_at).where(
-                sources.c.name.in_(list(names))
-            )
-            return {row.name: row.next_poll_at for row in conn.execute(query)}
-
     def release(self, names: Sequence[str]) -> None:
         """Give back leases without polling (a stopping daemon)."""
         with self.engine.begin() as conn:
@@ -556,19 +548,6 @@ class Store:
                 conn.execute(
                     update(sources).where(sources.c.name.in_(chunk)).values(leased_until=None)
                 )
-
-    def next_due(self) -> datetime | None:
-        """The earliest planned poll of an active source."""
-        query = select(func.min(sources.c.next_poll_at)).where(
-            sources.c.active.is_(True), sources.c.gone.is_(False)
-        )
-        with self.engine.connect() as conn:
-            value = conn.execute(query).scalar()
-        return (
-            UTCDateTime().process_result_value(value, self.engine.dialect)
-            if isinstance(value, datetime)
-            else None
-        )
 
     def source_rows(self) -> list[dict[str, Any]]:
         """Every source row with its stored item count (for ``nashra status``)."""

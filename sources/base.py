@@ -35,6 +35,11 @@ class SourceSpec:
     def location(self) -> str:
         return self.url or self.path or ""
 
+    @property
+    def kind(self) -> str:
+        """``url`` or ``file``."""
+        return "url" if self.url else "file"
+
 
 @dataclass(frozen=True, slots=True)
 class SourceState:

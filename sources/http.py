@@ -24,12 +24,14 @@ exception, which a test checks.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import re
 import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -52,6 +54,8 @@ from sources.inflate import TooLarge, UnsupportedEncoding, inflater
 from sources.item import Item
 from sources.remote import FeedResult, decode_remote, parse_feed, sniff
 from sources.webpage import discover_feed, extract_article, parse_page
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "TRANSLATIONS",
@@ -286,10 +290,13 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
         )
         if s.parse_processes > 0:
-            self._pool = ProcessPoolExecutor(
-                s.parse_processes, mp_context=multiprocessing.get_context("spawn")
-            )
+            self._pool = self._new_pool()
         return self
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.settings.parse_processes, mp_context=multiprocessing.get_context("spawn")
+        )
 
     async def __aexit__(
         self,
@@ -326,7 +333,15 @@ class Fetcher:
         )
         if self._pool is None:
             return job()
-        return await asyncio.get_running_loop().run_in_executor(self._pool, job)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, job)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): start a new pool for the next
+            # documents, and read this one here
+            log.error("a parsing worker process died; starting new ones")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+            return job()
 
     async def get(
         self,

@@ -50,6 +50,7 @@ from sources.decode import decode_bytes, sniff_declared
 from sources.errors import ParseError, SourceError
 from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
 from sources.item import Item, language_tag
+from sources.records import SUMMARY_CHARS, TITLE_WORDS
 from sources.urls import strip_tracking
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,7 @@ __all__ = [
 
 FUTURE_SKEW = timedelta(minutes=10)
 """A date further in the future than this is replaced by the time first seen."""
-TITLE_WORDS = 15
 TITLE_CHARS = 200
-SUMMARY_CHARS = 280
 _DAMAGED_UTF8_SHARE = 0.02
 """Bytes that are UTF-8 but for this share of bad sequences are damaged UTF-8,
 not a legacy code page (legacy Arabic text fails on nearly every letter)."""

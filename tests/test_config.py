@@ -57,6 +57,24 @@ def test_defaults_and_durations(tmp_path: Path) -> None:
         ),
         (("limit = 2", "limit = 0"), "feeds[1].limit: must be a whole number >= 1"),
         (
+            ('path = "sources/*.md"', 'path = "a.md"\nformat = "docx"'),
+            "sources[1].format: must be one of bulletin, markdown, jsonl, json",
+        ),
+        (
+            (
+                'path = "sources/*.jsonl"',
+                'url = "https://x.example/"\nselectors = { item = "div[" }',
+            ),
+            "sources[2].selectors: ",
+        ),
+        (
+            (
+                'path = "sources/*.jsonl"',
+                'url = "https://x.example/"\nselectors = { item = "li", colour = "b" }',
+            ),
+            "sources[2].selectors: ",
+        ),
+        (
             (
                 'timezone = "Africa/Tripoli"',
                 'timezone = "Africa/Tripoli"\nlanguage = "ar\\" x=\\"1"',
