@@ -237,19 +237,22 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
     )
 
 
+SOURCE_KEYS = (
+    "name",
+    "path",
+    "url",
+    "every",
+    "format",
+    "allow_private",
+    "discover",
+    "full_text",
+    "selectors",
+)
+"""The keys of a ``[[sources]]`` table."""
+
+
 def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
-    allowed = {
-        "name",
-        "path",
-        "url",
-        "every",
-        "format",
-        "allow_private",
-        "discover",
-        "full_text",
-        "selectors",
-    }
-    r = _Reader(path, table, f"sources[{index}]", allowed)
+    r = _Reader(path, table, f"sources[{index}]", set(SOURCE_KEYS))
     name = r.slug("name")
     file_path, url = r.opt_text("path"), r.opt_text("url")
     if (file_path is None) == (url is None):

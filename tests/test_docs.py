@@ -9,21 +9,10 @@ from pathlib import Path
 import click
 import pytest
 
-from feeds.config import FeedSpec, FetchConfig, Site
+from feeds.config import SOURCE_KEYS, FeedSpec, FetchConfig, Site
 from scheduler import cli
 
 README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
-SOURCE_KEYS = [
-    "name",
-    "path",
-    "url",
-    "every",
-    "format",
-    "allow_private",
-    "discover",
-    "full_text",
-    "selectors",
-]
 
 
 @pytest.mark.parametrize(
@@ -31,7 +20,7 @@ SOURCE_KEYS = [
     [f.name for f in dataclasses.fields(Site)]
     + [f.name for f in dataclasses.fields(FetchConfig)]
     + [f.name for f in dataclasses.fields(FeedSpec)]
-    + SOURCE_KEYS
+    + list(SOURCE_KEYS)
     + ["topic_markers", "continuations"],
 )
 def test_every_config_key_is_in_the_readme(key: str) -> None:
