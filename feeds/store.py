@@ -96,6 +96,7 @@ items = Table(
     Column("first_seen", UTCDateTime, nullable=False),
     Column("sort_date", UTCDateTime, nullable=False),
     Column("rev", String(64), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
     Column("content_key", String(64), nullable=False),
     Column("slug", String(64), nullable=False, unique=True),
     Column("page_rev", String(64)),
@@ -324,10 +325,10 @@ class Store:
         counts = {o: 0 for o in Outcome}
         new_rows: list[dict[str, Any]] = []
         new_keys: list[dict[str, Any]] = []
-        for d in decisions:
+        for position, d in enumerate(decisions):
             counts[d.outcome] += 1
             if d.outcome is Outcome.NEW:
-                new_rows.append(_row(d.entry, now))
+                new_rows.append({**_row(d.entry, now), "position": position})
                 new_keys.extend(
                     {"key": k, "item_id": d.entry.id, "created_at": now} for k in d.entry.keys
                 )
@@ -608,7 +609,8 @@ class Store:
         query = (
             select(items)
             .where(items.c.source.in_(list(source_names)))
-            .order_by(items.c.sort_date.desc(), items.c.id.desc())
+            # stories of one date keep the order their source gave (a bulletin's lead first)
+            .order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
             .limit(limit)
         )
         with self.engine.connect() as conn:

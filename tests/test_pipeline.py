@@ -206,3 +206,10 @@ def test_a_bug_met_by_one_source_does_not_stop_the_others(
         by_name["docs"].errors[0]
     )
     assert (site.public / "all" / "rss.xml").exists()
+
+
+def test_stories_seen_together_keep_the_order_of_their_bulletin(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    _run(site)
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    assert [i["title"] for i in feed["items"]][:2] == LIBYA_TITLES
