@@ -136,14 +136,20 @@ def _summary(report: RunReport, public: Path) -> str:
 
 @cli.command()
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@click.option(
+    "--due",
+    is_flag=True,
+    help="Only sources whose next poll has come (interval, Retry-After, ttl, backoff): for cron.",
+)
 @click.pass_context
-def once(ctx: click.Context, quiet: bool) -> None:
+def once(ctx: click.Context, quiet: bool, due: bool) -> None:
     """Collect every source once, deduplicate, store and publish, then exit.
 
     \b
     Example:
       nashra once
       NASHRA_CONFIG=/etc/nashra.toml nashra once -q
+      */5 * * * * nashra once --due -q   # from cron, polite to every source
     """
     config = _load(ctx)
     store = _open_store(ctx, config)
@@ -158,7 +164,7 @@ def once(ctx: click.Context, quiet: bool) -> None:
             click.echo(f"error: {error}", err=True)
 
     try:
-        report = run_once(config, store, on_source=on_source)
+        report = run_once(config, store, on_source=on_source, due_only=due)
     except NashraError as exc:
         log.debug("run failed", exc_info=True)
         click.echo(f"error: {exc}", err=True)

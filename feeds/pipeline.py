@@ -317,20 +317,24 @@ def run_once(
     *,
     now: datetime | None = None,
     on_source: Callable[[SourceReport], None] | None = None,
+    due_only: bool = False,
 ) -> RunReport:
-    """Collect all sources, then publish. ``on_source`` is called after each source:
+    """Collect all sources (``due_only``: those whose next poll has come, as the
+    daemon would), then publish. ``on_source`` is called after each source:
     file sources first, in order, then URL sources as they finish."""
     when = now or datetime.now(UTC)
     store.sync_sources(config.sources, when)  # first: a changed URL forgets the old state
     ctx = context_for(config, store, when)
     report = RunReport()
-    for spec in config.sources:
+    waiting = store.not_due(when) if due_only else set()
+    specs = [spec for spec in config.sources if spec.name not in waiting]
+    for spec in specs:
         if spec.url is None:
             source_report = collect_source(spec, ctx, store)
             report.sources.append(source_report)
             if on_source is not None:
                 on_source(source_report)
-    url_specs = [spec for spec in config.sources if spec.url is not None]
+    url_specs = [spec for spec in specs if spec.url is not None]
     if url_specs:
         report.sources.extend(
             asyncio.run(_collect_all_urls(config, url_specs, ctx, store, on_source))

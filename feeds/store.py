@@ -542,6 +542,15 @@ class Store:
         claimed = [(row.name, decode(row.next_poll_at, self.engine.dialect) or now) for row in rows]
         return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
 
+    def not_due(self, now: datetime) -> set[str]:
+        """Sources whose next poll is still ahead (their interval, a server's
+        Retry-After or ttl, a backoff), or that are gone."""
+        query = select(sources.c.name).where(
+            or_(sources.c.gone.is_(True), sources.c.next_poll_at > now)
+        )
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
     def release(self, names: Sequence[str]) -> None:
         """Give back leases without polling (a stopping daemon)."""
         with self.engine.begin() as conn:

@@ -213,3 +213,17 @@ def test_stories_seen_together_keep_the_order_of_their_bulletin(site: Site) -> N
     _run(site)
     feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
     assert [i["title"] for i in feed["items"]][:2] == LIBYA_TITLES
+
+
+def test_once_due_polls_only_sources_whose_time_has_come(site: Site) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("goud.jsonl", GOUD)
+    _run(site, NOW)
+    store = site.store()
+    try:
+        soon = run_once(site.config(), store, now=NOW + timedelta(seconds=30), due_only=True)
+        later = run_once(site.config(), store, now=NOW + timedelta(minutes=6), due_only=True)
+    finally:
+        store.close()
+    assert soon.sources == []  # every source polled 30 s ago, interval 5 minutes
+    assert {s.name for s in later.sources} == {"libya", "docs", "records"}
