@@ -46,8 +46,8 @@ class SourceReport:
     status: int | None = None
     """The HTTP status of a URL source's last response."""
     outcome: str = "ok"
-    """The word recorded for the poll: ok, failed, not-modified, gone; or skipped-gone
-    for a source marked gone earlier, which is not polled."""
+    """The word recorded for the poll: ok, partial, failed, not-modified, gone; or
+    skipped-gone for a source marked gone earlier, which is not polled."""
 
     @property
     def failed(self) -> bool:

@@ -538,8 +538,7 @@ class Store:
                 rows = conn.execute(claim).all()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot claim due sources: {exc}") from exc
-        decode = UTCDateTime().process_result_value
-        claimed = [(row.name, decode(row.next_poll_at, self.engine.dialect) or now) for row in rows]
+        claimed = [(row.name, row.next_poll_at) for row in rows]  # aware: UTCDateTime
         return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
 
     def not_due(self, now: datetime) -> set[str]:
