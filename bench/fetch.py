@@ -253,6 +253,20 @@ def _get(url: str) -> None:
     httpx.get(url, timeout=10).raise_for_status()
 
 
+def start_server(
+    options: list[str], port_file: Path, timeout: float = 60
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start this file's feed server (a process of its own) and wait for its port."""
+    server = subprocess.Popen([sys.executable, __file__, *options, "--serve", str(port_file)])
+    deadline = time.monotonic() + timeout
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise SystemExit("the feed server did not start")
+        time.sleep(0.05)
+    return server, int(port_file.read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=1000)
@@ -278,14 +292,8 @@ def main() -> None:
     port_file = OUT / "port"
     common = ["--feeds", str(args.feeds), "--items", str(args.items), "--hosts", str(args.hosts)]
     common += ["--changed", str(args.changed)]
-    server = subprocess.Popen([sys.executable, __file__, *common, "--serve", str(port_file)])
+    server, port = start_server(common, port_file)
     try:
-        deadline = time.monotonic() + 30
-        while not port_file.exists() or not port_file.read_text():
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the feed server did not start")
-            time.sleep(0.05)
-        port = int(port_file.read_text())
         urls = [corpus.url(f, port) for f in range(args.feeds)]
         (OUT / "urls.txt").write_text("\n".join(urls))
         (OUT / "nashra.toml").write_text(_config(corpus, port), "utf-8")

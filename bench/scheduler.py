@@ -15,6 +15,7 @@ run (it should stay flat). Goals: p99 lag < 2 s, resident memory < 300 MB.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -25,6 +26,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 NASHRA = str(Path(sys.executable).with_name("nashra"))
@@ -52,6 +54,15 @@ def config(sources: int, port: int, every: tuple[int, int], seed: int = 5) -> st
         ]
     parts += ["[[feeds]]", 'name = "all"', 'title = "كل الأخبار"', 'sources = "*"', ""]
     return "\n".join(parts)
+
+
+def _fetch_bench() -> Any:
+    """bench/fetch.py, whose feed server this benchmark polls."""
+    spec = importlib.util.spec_from_file_location("bench_fetch", ROOT / "bench" / "fetch.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def rss_mb(pid: int) -> float:
@@ -87,20 +98,12 @@ def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     port_file = OUT / "port"
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "fetch.py"), "--feeds", str(args.sources),
-         "--items", str(args.items), "--hosts", str(HOSTS), "--changed", "0.05",
-         "--serve", str(port_file)],
-    )  # fmt: skip
+    options = ["--feeds", str(args.sources), "--items", str(args.items)]
+    options += ["--hosts", str(HOSTS), "--changed", "0.05"]
+    server, port = _fetch_bench().start_server(options, port_file)
     daemon = None
     samples: list[tuple[float, float]] = []
     try:
-        deadline = time.monotonic() + 60
-        while not port_file.exists() or not port_file.read_text():
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the feed server did not start")
-            time.sleep(0.05)
-        port = int(port_file.read_text())
         (OUT / "nashra.toml").write_text(config(args.sources, port, tuple(args.every)), "utf-8")
         log = (OUT / "daemon.log").open("w")
         started = time.monotonic()
