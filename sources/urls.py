@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urljoin, urlencode, urlsplit, urlunsplit
+
+WEB_SCHEMES = ("http", "https")
 
 _TRACKING_EXACT = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid"})
 
@@ -67,3 +69,23 @@ def iri_to_uri(iri: str) -> str:
             quote(parts.fragment, safe=safe + "?#"),
         )
     )
+
+
+def web_link(value: str | None, base: str | None = None) -> str | None:
+    """``value`` as an absolute ``http``/``https`` URL (resolved against ``base``
+    when relative), or None when it is anything else: ``javascript:``,
+    ``data:``, ``file:``, ``vbscript:``, a relative link with no web base, or
+    text that is not a URL. The only rule for links and images that nashra
+    publishes, from every kind of source, in every output."""
+    if not value:
+        return None
+    stripped = value.strip()
+    squeezed = "".join(stripped.split())  # browsers drop whitespace inside a scheme too
+    try:
+        for candidate in (squeezed, stripped):
+            parts = urlsplit(urljoin(base, candidate) if base else candidate)
+            if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+                return None
+        return urljoin(base, stripped) if base else stripped
+    except ValueError:  # "http://[bad"
+        return None
