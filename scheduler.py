@@ -1,35 +1,45 @@
 """The ``nashra`` command: wires sources, store and feeds together.
 
 ``nashra once`` runs the pipeline one time; ``nashra run`` is the daemon;
-``nashra status`` reads the store; ``nashra parse`` shows what a file yields.
-Every NashraError is printed as one line; the traceback goes to the log at
-debug level. Exit codes: 0 all sources worked, 1 some failed (the rest are
-still published), 2 configuration error.
+``nashra status`` reads the store (``feeds.status``); ``nashra parse`` shows what
+a file yields; ``nashra init`` writes a starter configuration (``feeds.starter``).
 
-Every APScheduler call lives in this module: the daemon (``feeds.daemon``)
-only exposes plain async jobs.
+One error boundary (``_Boundary``) covers every command: a NashraError is one
+line ``error: …`` (exit 2 for configuration, 1 otherwise); anything else is a
+bug in nashra, told in one line naming the file its traceback was written to
+(exit 3). Exit codes: 0 all sources worked, 1 some failed or had problems (the
+rest are still published) or the store or publishing failed, 2 configuration
+error, 3 a bug.
+
+Every APScheduler call lives in ``feeds.jobs`` (``ApsJobs``); the daemon
+(``feeds.daemon``) only exposes plain async jobs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
+import os
 import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+import traceback
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from feeds.config import Config, config_path, load_config
+from feeds.config import DEFAULT_CONFIG, ENV_CONFIG, Config, config_path, load_config
 from feeds.daemon import Daemon, DaemonSettings, InProcessPoller, StoreQueue, run_daemon
+from feeds.jobs import ApsJobs
+from feeds.outcome import PollStatus
 from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
+from feeds.starter import write_starter
+from feeds.status import problems, read_status, status_json, status_lines
 from feeds.store import Store
 from sources.base import Context
 from sources.errors import ConfigError, NashraError
@@ -38,29 +48,72 @@ from sources.item import Item
 
 log = logging.getLogger("nashra")
 
-EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUG = 0, 1, 2, 3
+
+
+# -- the error boundary ----------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    """The first line of a message (a database error appends its SQL on the next)."""
+    return text.strip().split("\n", 1)[0]
+
+
+def write_traceback(exc: BaseException) -> str:
+    """Write the traceback of a bug to a new file in the temporary folder; its path."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="nashra-bug-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as out:
+            out.write(f"{datetime.now(UTC).isoformat()} nashra {' '.join(sys.argv[1:])}\n")
+            traceback.print_exception(exc, file=out)
+    except OSError as error:
+        return f"nowhere: cannot write it: {error.strerror}"
+    return path
+
+
+class _Boundary(click.Group):
+    """The group whose commands never show a traceback: nashra's own errors are one
+    line, anything else one line saying it is a bug and where its traceback is."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except NashraError as exc:
+            log.debug("%s", exc, exc_info=exc)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
+            code = EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_FAILED
+            raise click.exceptions.Exit(code) from None
+        except Exception as exc:
+            path = write_traceback(exc)
+            click.echo(
+                f"nashra hit a bug: {type(exc).__name__}: {one_line(str(exc))} "
+                f"(traceback in {path})",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_BUG) from None
 
 
 def _load(ctx: click.Context) -> Config:
+    explicit = ctx.obj.get("config") or os.environ.get(ENV_CONFIG)
     path = config_path(ctx.obj.get("config"))
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_CONFIG)
-        raise AssertionError("unreachable") from exc
+    if not Path(path).exists():
+        if explicit:
+            raise ConfigError(path, "no such file (`nashra init DIR` writes a starter one)")
+        raise ConfigError(
+            path,
+            f"no {DEFAULT_CONFIG} here: run `nashra init` to write a starter one, "
+            "or pass --config PATH",
+        )
+    return load_config(path)
 
 
-def _open_store(ctx: click.Context, config: Config) -> Store:
-    try:
-        return Store.open(config.site.database, base_dir=config.base_dir)
-    except NashraError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_CONFIG)
-        raise AssertionError("unreachable") from exc
+def _open_store(config: Config) -> Store:
+    return Store.open(config.site.database, base_dir=config.base_dir)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config",
@@ -88,12 +141,15 @@ def cli(ctx: click.Context, config: str | None, log_level: str, log_format: str)
 
     \b
     Example:
+      nashra init news && cd news  # a starter nashra.toml and an example bulletin
       nashra once                 # collect, dedup, publish public/
       nashra --config site.toml once
       nashra parse bulletin.txt --json
     """
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_LOG))
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json" else TextFormatter(inline=log_level == "debug")
+    )
     logging.basicConfig(level=log_level.upper(), handlers=[handler], force=True)
     if log_level != "debug":  # the libraries' own chatter: a line per job or request
         for chatty in ("apscheduler", "httpx", "httpcore", "trafilatura"):
@@ -102,7 +158,17 @@ def cli(ctx: click.Context, config: str | None, log_level: str, log_format: str)
     ctx.obj["config"] = config
 
 
-def _source_line(report: SourceReport) -> str:
+# -- nashra once -----------------------------------------------------------------------
+
+NOTES = {
+    PollStatus.NOT_MODIFIED: "not modified (304)",
+    PollStatus.GONE: "gone (410): no longer polled",
+    PollStatus.SKIPPED_GONE: "skipped: gone (410) since an earlier run",
+}
+
+
+def source_line(report: SourceReport) -> str:
+    """``once``'s line for a source: its poll status word, counts and problems."""
     b = report.batch
     parts = [f"{b.new} new"]
     if b.updated:
@@ -110,32 +176,87 @@ def _source_line(report: SourceReport) -> str:
     parts.append(f"{b.duplicate + b.unchanged} duplicate")
     if report.unchanged_files:
         parts.append(f"{report.unchanged_files} unchanged files")
-    if report.outcome in OUTCOME_NOTES:
-        parts.append(OUTCOME_NOTES[report.outcome])
-    status = "failed" if report.failed else "ok"
-    return f"{status:6} {report.name}: " + ", ".join(parts)
-
-
-OUTCOME_NOTES = {
-    "not-modified": "not modified (304)",
-    "gone": "gone (410): no longer polled",
-    "skipped-gone": "skipped: gone (410) since an earlier run",
-}
+    if report.waiting:
+        parts.append(f"{report.waiting} still being written (next poll)")
+    if report.outcome in NOTES:
+        parts.append(NOTES[report.outcome])
+    line = f"{report.name}: " + ", ".join(parts)
+    if report.problems:
+        count = len(report.problems)
+        first = one_line(str(report.problems[0]))
+        line += f" ({count} problem{'s' if count > 1 else ''}: {first})"
+    word = PollStatus.GONE if report.outcome is PollStatus.SKIPPED_GONE else report.outcome
+    return f"{word.value:7} {line}"
 
 
 def _summary(report: RunReport, public: Path) -> str:
-    failed = len(report.failed)
+    failed = f"{len(report.failed)} failed"
+    if report.partial:
+        failed += f", {len(report.partial)} partial"
     return (
         f"{len(report.sources)} sources: {report.total('new')} new, "
         f"{report.total('updated')} updated, "
-        f"{report.total('duplicate') + report.total('unchanged')} duplicate, {failed} failed; "
+        f"{report.total('duplicate') + report.total('unchanged')} duplicate, {failed}; "
         f"{len(report.published.written)} feed files and {report.published.pages} pages written "
         f"to {public}"
     )
 
 
+class _Output:
+    """``once``'s lines, and a progress bar on stderr when stderr is a terminal.
+
+    While the bar shows, lines for the terminal are printed through it (above the
+    bar), so they never interleave; lines for a pipe or a file go there directly."""
+
+    def __init__(self, total: int, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self._progress: Any = None
+        self._task: Any = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(
+                console=Console(stderr=True),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._task = self._progress.add_task("collecting", total=total)
+
+    def __enter__(self) -> _Output:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def line(self, text: str, *, err: bool = False) -> None:
+        stream = sys.stderr if err else sys.stdout
+        if self._progress is not None and stream.isatty():
+            self._progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(text, err=err)
+
+    def source(self, report: SourceReport) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, description=report.name)
+        if not self.quiet:
+            self.line(source_line(report))
+        for error in report.errors:
+            self.line(f"error: {one_line(str(error))}", err=True)
+
+
 @cli.command()
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print only errors and the summary, and nothing when nothing happened (for cron).",
+)
 @click.option(
     "--due",
     is_flag=True,
@@ -152,46 +273,19 @@ def once(ctx: click.Context, quiet: bool, due: bool) -> None:
       */5 * * * * nashra once --due -q   # from cron, polite to every source
     """
     config = _load(ctx)
-    store = _open_store(ctx, config)
-    progress = _Progress(len(config.sources)) if sys.stderr.isatty() and not quiet else None
-
-    def on_source(report: SourceReport) -> None:
-        if progress:
-            progress.advance(report.name)
-        if not quiet:
-            click.echo(_source_line(report))
-        for error in report.errors:
-            click.echo(f"error: {error}", err=True)
-
+    store = _open_store(config)
     try:
-        report = run_once(config, store, on_source=on_source, due_only=due)
-    except NashraError as exc:
-        log.debug("run failed", exc_info=True)
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_SOURCES_FAILED)
+        with _Output(len(config.sources), quiet=quiet) as out:
+            report = run_once(config, store, on_source=out.source, due_only=due)
     finally:
-        if progress:
-            progress.close()
         store.close()
-    click.echo(_summary(report, config.public_path))
-    ctx.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
+    happened = report.total("new") or report.total("updated") or report.has_errors
+    if happened or not quiet:
+        click.echo(_summary(report, config.public_path))
+    ctx.exit(EXIT_FAILED if report.has_errors else EXIT_OK)
 
 
-class _Progress:
-    """A progress bar on stderr when it is a terminal."""
-
-    def __init__(self, total: int) -> None:
-        from rich.progress import Progress
-
-        self._progress = Progress(transient=True)
-        self._progress.start()
-        self._task = self._progress.add_task("collecting", total=total)
-
-    def advance(self, name: str) -> None:
-        self._progress.update(self._task, advance=1, description=name)
-
-    def close(self) -> None:
-        self._progress.stop()
+# -- nashra parse ----------------------------------------------------------------------
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -221,8 +315,7 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None
       nashra parse news.jsonl --json | jq '.[].title'
     """
     config: Config | None = None
-    path = config_path(ctx.obj.get("config"))
-    if Path(path).exists():
+    if Path(config_path(ctx.obj.get("config"))).exists():
         config = _load(ctx)
     now = datetime.now(UTC)
     pctx = (
@@ -232,11 +325,7 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None
         if config
         else Context(tz=ZoneInfo("UTC"), now=now)
     )
-    try:
-        parsed = parse_file(file, pctx, fmt=fmt)
-    except NashraError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_SOURCES_FAILED)
+    parsed = parse_file(file, pctx, fmt=fmt)
     if as_json:
         click.echo(json.dumps([_item_json(i) for i in parsed.items], ensure_ascii=False, indent=2))
     else:
@@ -244,11 +333,28 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None
             date = item.published.isoformat() if item.published else "no date"
             click.echo(f"{number}. {item.title}  [{date}]")
     for error in parsed.errors:
-        click.echo(f"error: {error}", err=True)
-    ctx.exit(EXIT_SOURCES_FAILED if parsed.errors else EXIT_OK)
+        click.echo(f"error: {one_line(str(error))}", err=True)
+    ctx.exit(EXIT_FAILED if parsed.errors else EXIT_OK)
 
+
+# -- logging ---------------------------------------------------------------------------
 
 TEXT_LOG = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class TextFormatter(logging.Formatter):
+    """One line per record: a traceback goes to a file the line names, unless
+    ``inline`` (``--log-level debug``) asks for it in the log itself."""
+
+    def __init__(self, *, inline: bool = False) -> None:
+        super().__init__(TEXT_LOG)
+        self.inline = inline
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.inline or not record.exc_info or record.exc_info[1] is None:
+            return super().format(record)
+        bare = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return f"{super().format(bare)} (traceback in {write_traceback(record.exc_info[1])})"
 
 
 class JsonFormatter(logging.Formatter):
@@ -267,45 +373,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-# -- nashra run ----------------------------------------------------------------------
-
-
-class ApsJobs:
-    """The daemon's jobs on APScheduler 3 (in-memory job store, asyncio executor)."""
-
-    def __init__(self, daemon: Daemon, settings: DaemonSettings) -> None:
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-        self.daemon = daemon
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
-        common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
-        self.scheduler.add_job(
-            daemon.dispatch, "interval", seconds=settings.tick, id="dispatch",
-            misfire_grace_time=max(30, int(settings.tick * 10)), next_run_time=datetime.now(UTC), **common,
-        )  # fmt: skip
-        self.scheduler.add_job(
-            daemon.housekeeping, "interval", seconds=settings.housekeeping, id="housekeeping",
-            misfire_grace_time=int(settings.housekeeping), next_run_time=datetime.now(UTC), **common,
-        )  # fmt: skip
-
-    def start(self) -> None:
-        self.scheduler.start()
-
-    def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=False)
-
-    def render_soon(self, delay: float) -> None:
-        from apscheduler.jobstores.base import ConflictingIdError
-
-        when = datetime.now(UTC) + timedelta(seconds=delay)
-        with contextlib.suppress(ConflictingIdError):  # a rebuild is already pending
-            self.scheduler.add_job(
-                self.daemon.render, "date", run_date=when, id="render", misfire_grace_time=3600,
-            )  # fmt: skip
+# -- nashra run ------------------------------------------------------------------------
 
 
 async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
-    store = Store.open(config.site.database, base_dir=config.base_dir)
+    store = _open_store(config)
     url_sources = sum(1 for source in config.sources if source.url)
     try:
         async with open_fetcher(config, store, url_sources) as fetcher:
@@ -325,7 +397,7 @@ async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
                 task.add_done_callback(reloads.discard)
 
             loop.add_signal_handler(signal.SIGHUP, reload)
-            log.info("nashra run: %d sources, %d feeds", len(config.sources), len(config.feeds))
+            _log_start(config, store)
             jobs.start()
             try:
                 await run_daemon(daemon, jobs)
@@ -334,6 +406,23 @@ async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
         log.info("nashra run: stopped")
     finally:
         store.close()
+
+
+def _log_start(config: Config, store: Store) -> None:
+    """What ``nashra run`` works with, in its first log line."""
+    fields = {
+        "event": "start",
+        "config": str(Path(config.path).resolve()),
+        "store": store.engine.url.render_as_string(hide_password=True),
+        "public": str(config.public_path),
+        "sources": len(config.sources),
+        "feeds": len(config.feeds),
+    }
+    log.info(
+        "nashra run: configuration %s, store %s, public %s: %d sources, %d feeds",
+        fields["config"], fields["store"], fields["public"], fields["sources"], fields["feeds"],
+        extra={"fields": fields},
+    )  # fmt: skip
 
 
 @cli.command()
@@ -370,56 +459,10 @@ def run(ctx: click.Context, tick: float, workers: int, debounce: float, grace: f
     ):
         logging.getLogger("nashra").setLevel(logging.INFO)
     settings = DaemonSettings(tick=tick, workers=workers, debounce=debounce, grace=grace)
-    try:
-        asyncio.run(_serve(config, config.path, settings))
-    except NashraError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_SOURCES_FAILED)
+    asyncio.run(_serve(config, config.path, settings))
 
 
-# -- nashra status -------------------------------------------------------------------
-
-
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
-
-
-def _status_data(config: Config, store: Store) -> dict[str, Any]:
-    configured = {s.name for s in config.sources}
-    sources_out = []
-    for row in store.source_rows():
-        sources_out.append(
-            {
-                "name": row["name"],
-                "kind": row["kind"],
-                "active": bool(row["active"]) and row["name"] in configured,
-                "gone": bool(row["gone"]),
-                "last_poll": row["last_poll_at"].isoformat() if row["last_poll_at"] else None,
-                "outcome": row["last_outcome"],
-                "status": row["last_status"],
-                "new": row["last_new"],
-                "total": row["total"],
-                "failures": row["failures"],
-                "last_error": (row["last_error"] or "").split("\n")[0] or None,
-                "next_poll": row["next_poll_at"].isoformat() if row["next_poll_at"] else None,
-            }
-        )
-    feeds_out = []
-    for feed in config.feeds:
-        folder = config.public_path / feed.name
-        files = {p.name: p.stat() for p in sorted(folder.glob("*")) if p.is_file()}
-        changed = max((st.st_mtime for st in files.values()), default=None)
-        feeds_out.append(
-            {
-                "name": feed.name,
-                "items": store.count(config.feed_sources(feed)),
-                "last_change": datetime.fromtimestamp(changed, UTC).isoformat()
-                if changed
-                else None,
-                "files": {name: st.st_size for name, st in files.items()},
-            }
-        )
-    return {"sources": sources_out, "feeds": feeds_out}
+# -- nashra status ---------------------------------------------------------------------
 
 
 @cli.command()
@@ -434,8 +477,9 @@ def _status_data(config: Config, store: Store) -> dict[str, Any]:
 def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
     """Show every source and feed from the store; works while `nashra run` runs.
 
-    Exits 1 when an active source has failed more than --max-failures times in a
-    row, so it serves as a health check.
+    Times are in the site's time zone. Exits 1 before any poll has run, while
+    publishing fails, and when an active source has failed more than
+    --max-failures times in a row, so it serves as a health check.
 
     \b
     Example:
@@ -443,56 +487,42 @@ def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
       nashra status --json --max-failures 5 || alert
     """
     config = _load(ctx)
-    store = _open_store(ctx, config)
+    store = _open_store(config)
     try:
-        data = _status_data(config, store)
+        report = read_status(config, store)
     finally:
         store.close()
-    unhealthy = [s["name"] for s in data["sources"] if s["active"] and s["failures"] > max_failures]
     if as_json:
-        click.echo(json.dumps({**data, "unhealthy": unhealthy}, ensure_ascii=False, indent=2))
+        data = status_json(report, max_failures)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_status(data)
-        if unhealthy:
-            click.echo(
-                f"unhealthy: {', '.join(unhealthy)} failed more than {max_failures} times in a row"
-            )
-    ctx.exit(EXIT_SOURCES_FAILED if unhealthy else EXIT_OK)
+        for line in status_lines(report, max_failures):
+            click.echo(line)
+    ctx.exit(EXIT_FAILED if problems(report, max_failures) else EXIT_OK)
 
 
-def _print_status(data: dict[str, Any]) -> None:
-    head = ("source", "last poll", "outcome", "new", "total", "fails", "next poll", "last error")
-    rows = [
-        (
-            s["name"] + ("" if s["active"] else " (removed)") + (" (gone)" if s["gone"] else ""),
-            _when(datetime.fromisoformat(s["last_poll"]) if s["last_poll"] else None),
-            str(s["outcome"] or "-") + (f" {s['status']}" if s["status"] else ""),
-            str(s["new"]), str(s["total"]), str(s["failures"]),
-            _when(datetime.fromisoformat(s["next_poll"]) if s["next_poll"] else None),
-            (s["last_error"] or "")[:80],
-        )
-        for s in data["sources"]
-    ]  # fmt: skip
-    _table(head, rows)
-    click.echo()
-    feed_head = ("feed", "items", "last change", "rss.xml", "atom.xml", "feed.json")
-    feed_rows = [
-        (
-            f["name"], str(f["items"]),
-            _when(datetime.fromisoformat(f["last_change"]) if f["last_change"] else None),
-            *(str(f["files"].get(n, "-")) for n in ("rss.xml", "atom.xml", "feed.json")),
-        )
-        for f in data["feeds"]
-    ]  # fmt: skip
-    _table(feed_head, feed_rows)
+# -- nashra init -----------------------------------------------------------------------
 
 
-def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    for row in [head, *rows]:
-        click.echo(
-            "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        )
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Write a commented starter nashra.toml and an example bulletin into FOLDER.
+
+    Every key is listed with its default. An existing nashra.toml is never
+    overwritten. `nashra once` in FOLDER then publishes the example.
+
+    \b
+    Example:
+      nashra init news && cd news && nashra once
+    """
+    started = write_starter(Path(folder))
+    click.echo(f"wrote {started.config}")
+    if started.example_written:
+        click.echo(f"wrote {started.example}")
+    else:
+        click.echo(f"kept {started.example}: it was already there")
+    click.echo(f"next: cd {folder} && nashra once   # publishes {folder}/public/")
 
 
 def main() -> None:

@@ -3,15 +3,42 @@
 A file is written to a temporary file in the same folder, fsynced and renamed
 over the old one, so a reader never sees half a file; when the bytes are the
 same as on disk, nothing is written and the modification time is kept.
+
+nashra's temporary files are named ``.<name>.nashra-<host>-<pid>-<16 hex
+digits>.tmp`` (``<host>`` is a short hash of the machine's name), a name no other
+program gives its files, and only those are ever cleaned up: a run killed
+mid-write leaves one behind, removed by a later run as soon as the process that
+wrote it is gone (same machine, no such process), or once it is old enough that
+no other publisher can still be writing it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import tempfile
+import re
+import secrets
+import socket
+import stat
+import time
 from pathlib import Path
 
 from sources.errors import PublishError
+
+TEMPORARY = re.compile(
+    r"\A\..+\.nashra-(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})-[0-9a-f]{16}\.tmp\Z", re.DOTALL
+)
+"""The names of nashra's own temporary files, and no others."""
+
+HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+STALE_AFTER = 15 * 60.0
+"""Seconds after which a temporary file of nashra's is left over, not in flight."""
+
+
+def temporary_name(name: str) -> str:
+    """A fresh temporary file name for the file ``name``, in nashra's own pattern."""
+    return f".{name}.nashra-{HOST}-{os.getpid()}-{secrets.token_hex(8)}.tmp"
 
 
 def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
@@ -29,7 +56,7 @@ def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
         raise PublishError(str(path), f"cannot read: {exc.strerror}") from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp, fd = _create_temporary(path)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -39,13 +66,24 @@ def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
         raise PublishError(str(path), f"cannot write: {exc.strerror}") from exc
     return True
+
+
+def _create_temporary(path: Path) -> tuple[Path, int]:
+    """A new, empty temporary file next to ``path``, opened for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = path.with_name(temporary_name(path.name))
+        try:
+            return tmp, os.open(tmp, flags, 0o600)
+        except FileExistsError:  # 64 random bits taken: draw again
+            continue
 
 
 def sync_all() -> None:
@@ -64,11 +102,47 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files a killed run left behind. Returns how many."""
+def _writer_gone(host: str, pid: int) -> bool:
+    """Whether the process that named a temporary file is known to be gone: it ran
+    on this machine and no process has its id any more."""
+    if host != HOST or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process, or a pid out of range: not ours to judge
+        return False
+    return False
+
+
+def is_stale_temporary(name: str, status: os.stat_result, now: float) -> bool:
+    """Whether a directory entry is a temporary file of nashra's left over by a
+    killed run: nashra's name, a regular file, and its writer gone or the file
+    untouched for ``STALE_AFTER``."""
+    match = TEMPORARY.match(name)
+    if match is None or not stat.S_ISREG(status.st_mode):
+        return False
+    if now - status.st_mtime >= STALE_AFTER:
+        return True
+    return _writer_gone(match["host"], int(match["pid"]))
+
+
+def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> int:
+    """Delete nashra's own temporary files that a killed run left behind under
+    ``folder``; nothing else, and none recent enough to be another run's in-flight
+    write. Links are not followed. Returns how many were removed."""
+    when = time.time() if now is None else now
     removed = 0
-    if folder.is_dir():
-        for tmp in folder.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
-            removed += 1
+    for root, _folders, names in os.walk(folder):
+        for name in names:
+            if not TEMPORARY.match(name):
+                continue
+            path = Path(root, name)
+            try:
+                if is_stale_temporary(name, path.lstat(), when):
+                    path.unlink()
+                    removed += 1
+            except OSError:  # gone meanwhile, or not ours to remove: leave it
+                continue
     return removed

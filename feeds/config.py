@@ -2,16 +2,33 @@
 
 Every problem is a ``ConfigError`` naming the file, the key (``sources[2].every``)
 and, for syntax errors, the line, and saying what was expected.
+
+Every duration and size is bounded (``LIMITS``), so that no value can overflow
+a date or a buffer later:
+
+=========================  ===================
+``sources[].every``        1 s to 30 days
+``fetch.*_timeout``        1 s to 10 minutes
+``site.keep_days``         1 to 36500 (100 years)
+``site.max_file_bytes``    1 KiB to 1 GiB
+``fetch.max_bytes``        1 KiB to 1 GiB
+``fetch.concurrency``      1 to 1024
+``fetch.per_host``         1 to 64
+``fetch.max_redirects``    0 to 20
+``fetch.parse_processes``  -1 (automatic) to 256
+``feeds[].limit``          1 to 10000
+=========================  ===================
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
@@ -27,8 +44,62 @@ from sources.webpage import compile_selectors
 DEFAULT_CONFIG = "nashra.toml"
 ENV_CONFIG = "NASHRA_CONFIG"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+KIB, GIB = 1024, 1024**3
+MINUTE, DAY = 60, 86400
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The allowed range of a number in the configuration."""
+
+    low: float
+    high: float
+    unit: str = ""
+    """"s": a duration in seconds; "B": a size in bytes; "": a count."""
+
+    def describe(self, value: float) -> str:
+        if self.unit == "s":
+            return _seconds(value)
+        if self.unit == "B":
+            return _bytes(value)
+        return f"{value:g}"
+
+    def message(self) -> str:
+        return f"must be between {self.describe(self.low)} and {self.describe(self.high)}"
+
+
+def _seconds(value: float) -> str:
+    for unit, size in (("d", DAY), ("h", 3600), ("m", MINUTE)):
+        if value >= size and value % size == 0:
+            return f"{value / size:g}{unit}"
+    return f"{value:g}s"
+
+
+def _bytes(value: float) -> str:
+    for unit, size in (("GiB", GIB), ("MiB", 1024**2), ("KiB", KIB)):
+        if value >= size and value % size == 0:
+            return f"{value / size:g} {unit}"
+    return f"{value:g} bytes"
+
+
+TIMEOUT = Bounds(1, 10 * MINUTE, "s")
+SIZE = Bounds(KIB, GIB, "B")
+LIMITS = {
+    "every": Bounds(1, 30 * DAY, "s"),
+    "connect_timeout": TIMEOUT,
+    "read_timeout": TIMEOUT,
+    "keep_days": Bounds(1, 36500),
+    "max_file_bytes": SIZE,
+    "max_bytes": SIZE,
+    "concurrency": Bounds(1, 1024),
+    "per_host": Bounds(1, 64),
+    "max_redirects": Bounds(0, 20),
+    "parse_processes": Bounds(-1, 256),
+    "limit": Bounds(1, 10000),
+}
+"""The range of every number in the configuration, by key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +222,14 @@ class _Reader:
     def opt_text(self, name: str) -> str | None:
         return self.text(name) if name in self.table else None
 
-    def whole(self, name: str, default: int, minimum: int = 0) -> int:
+    def whole(self, name: str, default: int) -> int:
+        """A whole number within ``LIMITS[name]``."""
+        bounds = LIMITS[name]
         value = self.table.get(name, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(name, f"must be a whole number >= {minimum}, got {value!r}")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(name, f"must be a whole number, got {_shown(value)}")
+        if not bounds.low <= value <= bounds.high:
+            raise self.fail(name, f"{bounds.message()}, got {_shown(value)}")
         return value
 
     def flag(self, name: str, default: bool = False) -> bool:
@@ -178,11 +253,28 @@ class _Reader:
         return tuple(value)
 
     def duration(self, name: str, default: str) -> float:
+        """A duration ("30s", "5m", "1h", "2d", or a number of seconds) within
+        ``LIMITS[name]``."""
+        bounds = LIMITS[name]
         value = self.table.get(name, default)
-        found = _DURATION.match(str(value)) if isinstance(value, str | int | float) else None
-        if not found or float(found.group(1)) <= 0:
-            raise self.fail(name, f'must be a duration like "30s", "5m", "1h", got {value!r}')
-        return float(found.group(1)) * _UNITS[found.group(2)]
+        seconds: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            seconds = float(value)
+        elif isinstance(value, str) and (found := _DURATION.match(value)):
+            seconds = float(found.group(1)) * _UNITS[found.group(2)]
+        if seconds is None or math.isnan(seconds):
+            raise self.fail(
+                name, f'must be a duration like "30s", "5m", "1h", "2d", got {_shown(value)}'
+            )
+        if not bounds.low <= seconds <= bounds.high:
+            raise self.fail(name, f"{bounds.message()}, got {_shown(value)}")
+        return seconds
+
+
+def _shown(value: object) -> str:
+    """A value as the error shows it: short, whatever its size."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
 
 
 def _split(url: str) -> SplitResult | None:
@@ -232,8 +324,8 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         database=r.text("database", ""),
         description=r.text("description", ""),
         author=r.text("author", ""),
-        keep_days=r.whole("keep_days", 30, minimum=1),
-        max_file_bytes=r.whole("max_file_bytes", DEFAULT_MAX_BYTES, minimum=1),
+        keep_days=r.whole("keep_days", 30),
+        max_file_bytes=r.whole("max_file_bytes", DEFAULT_MAX_BYTES),
     )
 
 
@@ -249,6 +341,9 @@ SOURCE_KEYS = (
     "selectors",
 )
 """The keys of a ``[[sources]]`` table."""
+
+BULLETIN_KEYS = ("topic_markers", "continuations")
+"""The keys of the ``[bulletin]`` table."""
 
 
 def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
@@ -309,7 +404,7 @@ def _feed(path: str, table: Mapping[str, Any], index: int, names: set[str]) -> F
         title=r.text("title"),
         description=r.text("description", ""),
         sources=wanted,
-        limit=r.whole("limit", 50, minimum=1),
+        limit=r.whole("limit", 50),
     )
 
 
@@ -328,13 +423,13 @@ def _fetch(path: str, data: Mapping[str, Any]) -> FetchConfig:
     r = _Reader(path, table, "fetch", set(FetchConfig.__slots__))
     default = FetchConfig()
     return FetchConfig(
-        concurrency=r.whole("concurrency", default.concurrency, minimum=1),
-        per_host=r.whole("per_host", default.per_host, minimum=1),
+        concurrency=r.whole("concurrency", default.concurrency),
+        per_host=r.whole("per_host", default.per_host),
         connect_timeout=r.duration("connect_timeout", f"{default.connect_timeout:g}s"),
         read_timeout=r.duration("read_timeout", f"{default.read_timeout:g}s"),
-        max_bytes=r.whole("max_bytes", default.max_bytes, minimum=1),
-        max_redirects=r.whole("max_redirects", default.max_redirects, minimum=0),
-        parse_processes=r.whole("parse_processes", default.parse_processes, minimum=-1),
+        max_bytes=r.whole("max_bytes", default.max_bytes),
+        max_redirects=r.whole("max_redirects", default.max_redirects),
+        parse_processes=r.whole("parse_processes", default.parse_processes),
     )
 
 
@@ -352,10 +447,16 @@ def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
     bulletin = data.get("bulletin", {})
     if not isinstance(bulletin, dict):
         raise ConfigError(path, "must be a table", key="bulletin")
-    b = _Reader(path, bulletin, "bulletin", {"topic_markers", "continuations"})
+    b = _Reader(path, bulletin, "bulletin", set(BULLETIN_KEYS))
     words = DEFAULT_WORDS.extended(
         topic_markers=b.strings("topic_markers"), continuations=b.strings("continuations")
     )
     return Config(
         path=path, site=site, sources=sources, feeds=feeds, words=words, fetch=_fetch(path, data)
     )
+
+
+def config_keys() -> list[str]:
+    """Every key a configuration file may hold, in every table (for docs and the starter)."""
+    tables = (Site, FetchConfig, FeedSpec)
+    return [f.name for t in tables for f in fields(t)] + [*SOURCE_KEYS, *BULLETIN_KEYS]

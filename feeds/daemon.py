@@ -12,9 +12,13 @@ Two small interfaces keep scale-out a matter of adapters:
 - ``Poller`` polls one source and renders the feeds (here: in-process).
 
 The timing of the jobs (the tick, the debounce, housekeeping) belongs to a
-``Jobs`` implementation; APScheduler is wired in ``scheduler.py`` only. The
+``Jobs`` implementation; APScheduler is wired in ``feeds/jobs.py`` only. The
 function that polls a source (``feeds.pipeline.collect_source`` or a URL
 collector) never imports a scheduler.
+
+Folder and glob sources are also watched (``feeds.watch``): a change in one
+queues a poll of that source at once, outside the schedule; the interval poll
+stays the fallback.
 """
 
 from __future__ import annotations
@@ -38,9 +42,10 @@ from feeds.pipeline import (
 )
 from feeds.publish import PublishResult, publish
 from feeds.store import Store
+from feeds.watch import Watcher, WatcherFactory, watch_sources
 from sources.base import Collected, SourceSpec
 from sources.errors import NashraError, SourceError
-from sources.http import Fetcher
+from sources.urlsource import Fetcher
 
 log = logging.getLogger("nashra.run")
 
@@ -71,6 +76,10 @@ class SourceQueue(Protocol):
     def claim(self, now: datetime, limit: int) -> list[tuple[str, datetime]]: ...
 
     def release(self, names: Sequence[str]) -> None: ...
+
+    def next_poll(self, name: str) -> datetime | None:
+        """When the source is polled next (None: never, or unknown)."""
+        ...
 
 
 class Poller(Protocol):
@@ -103,6 +112,11 @@ class StoreQueue:
     def release(self, names: Sequence[str]) -> None:
         self.store.release(names)
 
+    def next_poll(self, name: str) -> datetime | None:
+        row = next((r for r in self.store.source_rows() if r["name"] == name), None)
+        when = None if row is None else row.get("next_poll_at")
+        return when if isinstance(when, datetime) else None
+
 
 class InProcessPoller:
     """Polls in this process: file sources in a worker thread, URL sources on the
@@ -126,9 +140,21 @@ class InProcessPoller:
         return await asyncio.to_thread(publish, config, self.store)
 
 
-def poll_line(report: SourceReport, status: int | None, lag: float) -> dict[str, object]:
-    """The fields of the one log line a poll writes."""
+def poll_line(
+    report: SourceReport,
+    status: int | None,
+    lag: float,
+    next_poll: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[str, object]:
+    """The fields of the one log line a poll writes; a failed poll's also say when
+    the next try is (``next_poll``, and ``retry_in`` seconds from ``now``)."""
     batch = report.batch
+    retry_in = when = None
+    if next_poll is not None:
+        when = next_poll.astimezone(UTC).isoformat(timespec="milliseconds")
+        if now is not None:
+            retry_in = round(max((next_poll - now).total_seconds(), 0.0), 1)
     return {
         "source": report.name,
         "outcome": report.outcome,
@@ -138,8 +164,28 @@ def poll_line(report: SourceReport, status: int | None, lag: float) -> dict[str,
         "status": status,
         "duration": round(report.duration, 3),
         "lag": round(lag, 3),
-        "error": str(report.errors[0]) if report.errors else None,
+        "error": str(report.problems[0]) if report.problems else None,
+        "next_poll": when,
+        "retry_in": retry_in,
     }
+
+
+def poll_message(fields: dict[str, object]) -> str:
+    """The text of a poll's log line: ``key=value`` pairs, and for a failed poll
+    when it is tried again, in words."""
+    text = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+    retry_in = fields.get("retry_in")
+    if isinstance(retry_in, float):
+        text += f" (next try in {_duration(retry_in)})"
+    return text
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class Daemon:
@@ -155,6 +201,7 @@ class Daemon:
         *,
         expire: Callable[[datetime, datetime], tuple[int, int]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        watch: WatcherFactory | None = watch_sources,
     ) -> None:
         self.config = config
         self.expire = expire
@@ -163,6 +210,9 @@ class Daemon:
         self._pending: asyncio.Queue[tuple[str, datetime]] = asyncio.Queue()
         self._queued: set[str] = set()
         self._running: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._watch = watch
+        self._watcher: Watcher | None = None
         self._stopping = False
         self._claiming = False
         self._saturated = False
@@ -179,6 +229,7 @@ class Daemon:
         self.jobs = jobs
         await asyncio.to_thread(self.queue.sync, self.config.sources, self.clock())
         self._workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.workers)]
+        self._start_watching()
         self._dirty = True
         await self.render()
 
@@ -191,6 +242,8 @@ class Daemon:
         """Let running polls finish within the grace period, cancel the rest, give
         back the leases of queued sources, rebuild if needed."""
         self._stopping = True
+        await self._stop_watching()
+        self._again.clear()
         waiting = list(self._queued)
         self._queued.clear()
         while not self._pending.empty():
@@ -301,11 +354,36 @@ class Daemon:
             return False
         self.config = config
         await asyncio.to_thread(self.queue.sync, config.sources, self.clock())
+        if not self._stopping and self.jobs is not None:  # started: watch the new folders
+            await self._stop_watching()
+            self._start_watching()
         log.info(
             "configuration reloaded: %d sources, %d feeds", len(config.sources), len(config.feeds)
         )
         self._mark_dirty()
         return True
+
+    # -- watched folders ----------------------------------------------------------
+    def _start_watching(self) -> None:
+        if self._watch is not None:
+            self._watcher = self._watch(self.config.sources, self.config.base_dir, self.poll_soon)
+            self._watcher.start()
+
+    async def _stop_watching(self) -> None:
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            await watcher.stop()
+
+    def poll_soon(self, name: str) -> None:
+        """Poll a source now, outside its schedule (a file landed in its folder);
+        if it is being polled, once more when that poll ends."""
+        if self._stopping or name in self._queued:
+            return
+        if name in self._running:
+            self._again.add(name)
+            return
+        self._queued.add(name)
+        self._pending.put_nowait((name, self.clock()))
 
     # -- workers ------------------------------------------------------------------
     def _mark_dirty(self) -> None:
@@ -331,6 +409,9 @@ class Daemon:
                 log.error("poll of %s was cancelled from inside", name)
             finally:
                 self._running.pop(name, None)
+            if name in self._again:
+                self._again.discard(name)
+                self.poll_soon(name)
             self._refill()
 
     async def _poll(self, name: str, planned: datetime) -> None:
@@ -348,10 +429,15 @@ class Daemon:
         except Exception:  # a bug met by one source must not stop the worker
             log.exception("unexpected error polling %s", name)
             return
-        fields = poll_line(report, report.status, lag)
-        level = logging.WARNING if report.failed else logging.INFO
-        log.log(level, " ".join(f"{k}={v}" for k, v in fields.items() if v is not None),
-                extra={"fields": {"event": "poll", **fields}})  # fmt: skip
+        next_poll = None
+        if report.failed:
+            try:
+                next_poll = await asyncio.to_thread(self.queue.next_poll, name)
+            except Exception as exc:  # the line is still written, without the time
+                log.error("cannot read when %s is polled next: %s", name, exc)
+        fields = poll_line(report, report.status, lag, next_poll, self.clock())
+        level = logging.WARNING if report.problems else logging.INFO
+        log.log(level, poll_message(fields), extra={"fields": {"event": "poll", **fields}})
         if report.batch.new or report.batch.updated:
             self._mark_dirty()
 

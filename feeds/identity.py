@@ -48,15 +48,20 @@ class Entry:
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$")
+ID_SCHEMES = frozenset({"http", "https", "urn", "tag"})
+"""Schemes an id may keep as it is: readers take an id for a link at worst, so a
+``javascript:`` or ``data:`` id is never published as it came."""
 
 
 def own_id(source: str, raw: str) -> str:
     """The source's own id as a valid URI: kept when it is already an absolute ASCII
-    URI (http URLs percent-encoded), else ``urn:nashra:<source>:<percent-encoded id>``."""
+    URI of one of ``ID_SCHEMES`` (http URLs percent-encoded), else
+    ``urn:nashra:<source>:<percent-encoded id>``."""
     own = raw.strip()
     if own.lower().startswith(("http://", "https://")):
         return iri_to_uri(own)
-    if _URI.match(own) and not own.lower().startswith("urn:nashra:"):
+    scheme = own.split(":", 1)[0].lower()
+    if _URI.match(own) and scheme in ID_SCHEMES and not own.lower().startswith("urn:nashra:"):
         return own
     return f"urn:nashra:{source}:{quote(own, safe='-._~')}"
 

@@ -1,6 +1,7 @@
 """HTML pages in the public folder: a permalink page per story that has no URL of
 its own, and an index page listing the feeds. Rendered with Jinja2 (autoescape
-on; the body is already sanitised HTML); no JavaScript."""
+on; the body is sanitised HTML); no JavaScript. Every story, link and text goes
+through the same rule as the feeds (``feeds.render.publishable_story``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
-from feeds.render import FeedMeta, Story, direction
+from feeds.render import FeedMeta, Story, direction, publishable_story
 from feeds.store import StoredItem
 from sources.dates import format_rfc3339
+from sources.text import clean_text
+
+RULES = "2"
+"""Bumped when what a page is rendered from changes outside the template (the
+rule that makes a story publishable), so that every page is rendered again."""
 
 MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس",
           "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")  # fmt: skip
@@ -45,7 +51,7 @@ def arabic_date(when: datetime, tz: ZoneInfo) -> str:
 
 def pages_fingerprint(site_title: str, home_url: str, tz: ZoneInfo) -> str:
     """Changes whenever every page must be rendered again (template, site settings)."""
-    payload = "\0".join([template_source("story.html"), site_title, home_url, tz.key])
+    payload = "\0".join([RULES, template_source("story.html"), site_title, home_url, tz.key])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -53,10 +59,12 @@ def render_story(
     item: StoredItem, link: str, *, site_title: str, home_url: str, tz: ZoneInfo
 ) -> bytes:
     template = _template("story.html")
+    story = publishable_story(Story(item, link), home_url)
+    item = story.item
     page = template.render(
         story=item,
-        link=link,
-        site_title=site_title,
+        link=story.link,
+        site_title=clean_text(site_title),
         home_url=home_url,
         direction=direction(item.language),
         published_iso=format_rfc3339(item.published),
@@ -93,7 +101,7 @@ def render_index(
 ) -> bytes:
     blocks = [
         _FeedBlock(
-            title=meta.title,
+            title=clean_text(meta.title),
             rss_url=meta.rss_url,
             atom_url=meta.atom_url,
             json_url=meta.json_url,
@@ -104,7 +112,7 @@ def render_index(
                     format_rfc3339(s.item.published),
                     arabic_date(s.item.published, tz),
                 )
-                for s in stories[:per_feed]
+                for s in (publishable_story(s, meta.home_url) for s in stories[:per_feed])
             ],
         )
         for meta, stories in feeds
@@ -112,9 +120,9 @@ def render_index(
     template = _template("index.html")
     page = template.render(
         feeds=blocks,
-        site_title=site_title,
-        description=description,
-        language=language,
+        site_title=clean_text(site_title),
+        description=clean_text(description),
+        language=clean_text(language),
         direction=direction(language),
     )
     return page.encode("utf-8")

@@ -24,12 +24,15 @@ from datetime import UTC, datetime
 
 from feeds.config import Config
 from feeds.identity import Entry, identify
+from feeds.outcome import PollStatus, failed_whole, poll_status
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
 from sources import Collected, Context, SourceSpec, collector_for
 from sources.errors import SourceError, StoreError
-from sources.http import Fetched, Fetcher, FetchSettings, collect_url, user_agent
+from sources.http import FetchSettings, user_agent
 from sources.item import Item
+from sources.text import clean_text
+from sources.urlsource import Fetched, Fetcher, collect_url
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +48,27 @@ class SourceReport:
     duration: float = 0.0
     status: int | None = None
     """The HTTP status of a URL source's last response."""
-    outcome: str = "ok"
-    """The word recorded for the poll: ok, partial, failed, not-modified, gone; or
-    skipped-gone for a source marked gone earlier, which is not polled."""
+    outcome: PollStatus = PollStatus.OK
+    """The status recorded for the poll (see ``feeds.outcome``)."""
+    notices: tuple[SourceError, ...] = ()
+    """Problems that leave the source healthy (a glob that matches no file yet)."""
+    waiting: int = 0
+    """Files left for the next poll: they are still being written."""
 
     @property
     def failed(self) -> bool:
+        """Nothing of the source could be collected or stored."""
+        return self.outcome is PollStatus.FAILED
+
+    @property
+    def has_errors(self) -> bool:
+        """The source failed, or part of it had errors (``partial``)."""
         return bool(self.errors)
+
+    @property
+    def problems(self) -> tuple[SourceError, ...]:
+        """Errors, then notices: what the poll's line and log show."""
+        return (*self.errors, *self.notices)
 
 
 @dataclass(slots=True)
@@ -62,6 +79,14 @@ class RunReport:
     @property
     def failed(self) -> list[SourceReport]:
         return [s for s in self.sources if s.failed]
+
+    @property
+    def partial(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.outcome is PollStatus.PARTIAL]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(s.has_errors for s in self.sources)
 
     def total(self, outcome: str) -> int:
         return sum(int(getattr(s.batch, outcome)) for s in self.sources)
@@ -81,20 +106,20 @@ def context_for(config: Config, store: Store, now: datetime, source: str | None 
 
 
 def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport:
-    """Collect one (file) source and store its batch; never raises a SourceError."""
+    """Collect one (file) source and store its batch; never raises."""
     started = time.monotonic()
     try:
         outcome: Collected | SourceError = collector_for(spec)(spec, ctx)
     except SourceError as exc:
         outcome = exc
     except Exception as exc:  # a bug met by one source must not stop the others
-        outcome = unexpected(spec, exc)
+        outcome = unexpected(spec, exc, "collecting")
     return save_outcome(spec, outcome, ctx, store, time.monotonic() - started)
 
 
-def unexpected(spec: SourceSpec, exc: Exception) -> SourceError:
+def unexpected(spec: SourceSpec, exc: BaseException, doing: str = "collecting") -> SourceError:
     """An exception nashra did not expect, as the source's error (traceback logged)."""
-    log.error("unexpected error collecting %s", spec.name, exc_info=exc)
+    log.error("unexpected error %s %s", doing, spec.name, exc_info=exc)
     return SourceError(
         spec.name, f"unexpected error (a bug in nashra): {type(exc).__name__}: {exc}"
     )
@@ -108,7 +133,31 @@ def save_outcome(
     duration: float,
 ) -> SourceReport:
     """Store what collecting a source gave and record the poll, in one transaction.
-    Shared by file and URL sources, by ``once`` and by the daemon."""
+    Shared by file and URL sources, by ``once`` and by the daemon.
+
+    Never raises: when the batch cannot be stored (the store failed, or anything
+    unexpected while identifying or writing the stories), the poll is recorded as
+    failed on its own, so that ``nashra status`` shows it and the source backs off;
+    the other sources go on."""
+    try:
+        return _save(spec, outcome, ctx, store, duration)
+    except StoreError as exc:
+        log.error("%s", exc)
+        error = SourceError(spec.name, str(exc))
+    except Exception as exc:  # e.g. text the database driver cannot encode
+        error = unexpected(spec, exc, "storing")
+    earlier = list(outcome.errors) if isinstance(outcome, Collected) else []
+    status = outcome.status if isinstance(outcome, Collected) else None
+    return _record_failure(spec, [error, *earlier], ctx, store, duration, status)
+
+
+def _save(
+    spec: SourceSpec,
+    outcome: Collected | SourceError,
+    ctx: Context,
+    store: Store,
+    duration: float,
+) -> SourceReport:
     entries: list[Entry] = []
     if isinstance(outcome, SourceError):
         errors: list[SourceError] = [outcome]
@@ -118,28 +167,23 @@ def save_outcome(
         errors = list(collected.errors)
         if collected.items:
             entries = prepared_entries(collected) or identify_all(collected.items)
+    status = poll_status(outcome)
     poll = PollRecord(
         name=spec.name,
         kind=spec.kind,
         location=spec.location,
         every=spec.every,
         at=ctx.now,
-        outcome=_outcome_word(outcome, errors),
-        error=str(errors[0]) if errors else None,
+        outcome=status.value,
+        error=_first_line([*errors, *collected.notices]),
         duration=duration,
         status=collected.status,
         state=collected.state,
         retry_after=collected.retry_after,
         min_interval=collected.min_interval,
-        failed=_failed_whole(outcome),
+        failed=failed_whole(outcome),
     )
-    try:
-        batch = store.save_poll(entries, collected.files, poll)
-    except StoreError as exc:  # this source is not saved; the others still are
-        log.error("%s", exc)
-        batch = BatchResult()
-        errors.append(SourceError(spec.name, str(exc)))
-        outcome = errors[0]
+    batch = store.save_poll(entries, collected.files, poll)
     return SourceReport(
         spec.name,
         batch,
@@ -147,29 +191,52 @@ def save_outcome(
         collected.unchanged,
         duration,
         collected.status,
-        outcome=_outcome_word(outcome, errors),
+        outcome=status,
+        notices=tuple(collected.notices),
+        waiting=len(collected.waiting),
     )
 
 
-def _failed_whole(outcome: Collected | SourceError) -> bool:
-    """Nothing of the source could be collected (as opposed to a partial problem:
-    one bad file of a glob, one bad line, one item without a title)."""
-    if isinstance(outcome, SourceError):
-        return True
-    if outcome.status is not None and outcome.status >= 400:
-        return True
-    collected_something = (
-        outcome.items or outcome.files or outcome.unchanged or outcome.not_modified
+def _record_failure(
+    spec: SourceSpec,
+    errors: list[SourceError],
+    ctx: Context,
+    store: Store,
+    duration: float,
+    status: int | None,
+) -> SourceReport:
+    """Record a poll whose batch could not be stored as failed: nothing of it is
+    kept, not even the validators (the next poll fetches everything again)."""
+    poll = PollRecord(
+        name=spec.name,
+        kind=spec.kind,
+        location=spec.location,
+        every=spec.every,
+        at=ctx.now,
+        outcome=PollStatus.FAILED.value,
+        error=_first_line(errors),
+        duration=duration,
+        status=status,
+        failed=True,
     )
-    return bool(outcome.errors) and not collected_something
+    try:
+        store.record_poll(poll)
+    except Exception as exc:  # the store is down: the report still says what happened
+        log.error(
+            "cannot record the failed poll of %s: %s",
+            spec.name,
+            exc,
+            exc_info=None if isinstance(exc, StoreError) else exc,
+        )
+    return SourceReport(
+        spec.name, errors=tuple(errors), duration=duration, status=status,
+        outcome=PollStatus.FAILED,
+    )  # fmt: skip
 
 
-def _outcome_word(outcome: Collected | SourceError, errors: list[SourceError]) -> str:
-    if isinstance(outcome, Collected) and outcome.state is not None and outcome.state.gone:
-        return "gone"
-    if errors:
-        return "failed" if _failed_whole(outcome) else "partial"
-    return "not-modified" if isinstance(outcome, Collected) and outcome.not_modified else "ok"
+def _first_line(errors: Sequence[SourceError]) -> str | None:
+    """The error a poll records: the first, made storable whatever it quotes."""
+    return clean_text(str(errors[0])) if errors else None
 
 
 IN_FLIGHT_PER_REQUEST = 4
@@ -238,7 +305,7 @@ async def fetch_source(
     except SourceError as exc:
         outcome = exc
     except Exception as exc:  # a bug met by one source must not stop the others
-        outcome = unexpected(spec, exc)
+        outcome = unexpected(spec, exc, "collecting")
     return spec, outcome, time.monotonic() - started
 
 
@@ -262,7 +329,7 @@ async def collect_urls(
     for spec in specs:
         state = ctx.states.get(spec.name)
         if state is not None and state.gone:
-            report = SourceReport(spec.name, status=410, outcome="skipped-gone")
+            report = SourceReport(spec.name, status=410, outcome=PollStatus.SKIPPED_GONE)
             reports.append(report)
             if on_source is not None:
                 on_source(report)

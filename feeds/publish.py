@@ -2,24 +2,36 @@
 
 Everything is rendered from the store on every run and written only when its
 bytes change, so a run that crashed after storing stories is completed by the
-next one, and a run with nothing new touches no file.
+next one, and a run with nothing new touches no file. Each run's outcome (done,
+or the error that stopped it) is recorded in the store for ``nashra status``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from feeds.atomic import remove_stale_temporaries, sync_all, write_if_changed
 from feeds.config import Config, FeedSpec
 from feeds.pages import pages_fingerprint, render_index, render_story
-from feeds.render import FeedMeta, Story, render_atom, render_json, render_rss
+from feeds.render import (
+    STORIES_DIR,
+    FeedMeta,
+    Story,
+    has_own_link,
+    render_atom,
+    render_json,
+    render_rss,
+    story_link,
+)
 from feeds.store import Store, StoredItem, page_rev
+from sources.errors import PublishError
 from sources.urls import iri_to_uri
 
 FEED_FILES = (("rss.xml", render_rss), ("atom.xml", render_atom), ("feed.json", render_json))
-STORIES_DIR = "stories"
 PAGE_BATCH = 1000
 
 
@@ -27,13 +39,6 @@ PAGE_BATCH = 1000
 class PublishResult:
     written: list[Path] = field(default_factory=list)
     pages: int = 0
-
-
-def story_link(item: StoredItem, base_url: str) -> str:
-    """The story's own URL, or the absolute URL of its permalink page."""
-    if item.url:
-        return iri_to_uri(item.url)
-    return f"{base_url}{STORIES_DIR}/{item.slug}.html"
 
 
 def feed_meta(config: Config, feed: FeedSpec, store: Store) -> FeedMeta:
@@ -53,8 +58,20 @@ def feed_meta(config: Config, feed: FeedSpec, store: Store) -> FeedMeta:
     )
 
 
-def publish(config: Config, store: Store) -> PublishResult:
-    """Render and write every feed, the pages due and the index."""
+def publish(config: Config, store: Store, *, now: datetime | None = None) -> PublishResult:
+    """Render and write every feed, the pages due and the index, and record the
+    outcome in the store (at ``now``, or the time it ended). A file that cannot
+    be written raises PublishError, recorded first."""
+    try:
+        result = _publish(config, store)
+    except PublishError as exc:
+        store.record_publish(now or datetime.now(UTC), str(exc))
+        raise
+    store.record_publish(now or datetime.now(UTC), None)
+    return result
+
+
+def _publish(config: Config, store: Store) -> PublishResult:
     public = config.public_path
     remove_stale_temporaries(public)
     base = iri_to_uri(config.site.base_url)
@@ -72,6 +89,9 @@ def publish(config: Config, store: Store) -> PublishResult:
             if write_if_changed(target, render(meta, stories)):
                 result.written.append(target)
     result.pages = _publish_pages(config, store, public / STORIES_DIR, base)
+    result.pages += _publish_linkless_pages(
+        config, public / STORIES_DIR, base, (s.item for _, stories in rendered for s in stories)
+    )
     index = render_index(
         rendered,
         site_title=config.site.title,
@@ -101,6 +121,30 @@ def _publish_pages(config: Config, store: Store, folder: Path, base: str) -> int
             _commit_pages(store, done)
     _commit_pages(store, done)
     return count
+
+
+def _publish_linkless_pages(
+    config: Config, folder: Path, base: str, listed: Iterable[StoredItem]
+) -> int:
+    """Permalink pages for listed stories whose own URL may not be published (a
+    store written before links were checked, or by hand): they are linked to their
+    page, which the store does not count as due. Written when the bytes change."""
+    written = 0
+    seen: set[str] = set()
+    for item in listed:
+        if item.url is None or item.id in seen or has_own_link(item):
+            continue
+        seen.add(item.id)
+        page = render_story(
+            item,
+            story_link(item, base),
+            site_title=config.site.title,
+            home_url=base,
+            tz=config.site.tz,
+        )
+        if write_if_changed(folder / f"{item.slug}.html", page):
+            written += 1
+    return written
 
 
 def _commit_pages(store: Store, done: list[tuple[str, str]]) -> None:

@@ -1,149 +1,54 @@
 """The store: stories, dedup keys, file fingerprints and per-source state.
 
 SQLAlchemy 2 Core, portable SQL only: SQLite (WAL) by default, PostgreSQL by
-URL. The schema is versioned in the ``meta`` table and created or upgraded
-when the store opens. Times are stored as naive UTC and read back aware.
-A source's batch is written in one transaction.
+URL. The schema (``feeds.schema``) is versioned in the ``meta`` table and
+created or upgraded when the store opens, by one process at a time. Times are
+stored as naive UTC and read back aware. A source's batch is written in one
+transaction.
+
+Many writers may save at once (threads, processes, both databases): a writer
+claims a story's dedup keys with insert-or-ignore before storing it, so that of
+two sources bringing the same story at the same moment one stores it and the
+other counts a duplicate. On SQLite a write transaction also takes the write
+lock when it begins (``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-import os
 import random
-from collections.abc import Iterator, Sequence
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Dialect,
-    Engine,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    bindparam,
-    create_engine,
-    event,
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.sql.dml import Insert
 
 from feeds.dedup import Decision, Outcome, decide
 from feeds.identity import Entry
 from feeds.schedule import PollOutcome, next_poll_at
+from feeds.schema import (
+    SCHEMA_VERSION,
+    dedup_keys,
+    files,
+    items,
+    meta,
+    metadata,
+    publishes,
+    sources,
+)
 from sources.base import FileState, SourceSpec, SourceState
 from sources.errors import StoreError
-
-SCHEMA_VERSION = 1
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-metadata = MetaData()
-
-meta = Table(
-    "meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-items = Table(
-    "items",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("source", String(64), nullable=False),
-    Column("origin", Text, nullable=False, default=""),
-    Column("title", Text, nullable=False),
-    Column("summary", Text, nullable=False, default=""),
-    Column("body", Text, nullable=False, default=""),
-    Column("url", Text),
-    Column("author", Text),
-    Column("tags", Text, nullable=False, default="[]"),
-    Column("language", String(35), nullable=False, default="ar"),
-    Column("image", Text),
-    Column("published", UTCDateTime),
-    Column("updated", UTCDateTime),
-    Column("first_seen", UTCDateTime, nullable=False),
-    Column("sort_date", UTCDateTime, nullable=False),
-    Column("rev", String(64), nullable=False),
-    Column("position", Integer, nullable=False, default=0),
-    Column("content_key", String(64), nullable=False),
-    Column("slug", String(64), nullable=False, unique=True),
-    Column("page_rev", String(64)),
-    Index("ix_items_source_date", "source", "sort_date"),
-    Index("ix_items_sort_date", "sort_date"),
-)
-
-dedup_keys = Table(
-    "dedup_keys",
-    metadata,
-    Column("key", String(80), primary_key=True),
-    Column("item_id", Text, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-)
-
-files = Table(
-    "files",
-    metadata,
-    Column("path", Text, primary_key=True),
-    Column("source", String(64), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-    Column("seen_at", UTCDateTime, nullable=False),
-)
-
-sources = Table(
-    "sources",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("location", Text, nullable=False),
-    Column("every", Float, nullable=False),
-    Column("next_poll_at", UTCDateTime),
-    Column("leased_until", UTCDateTime),
-    Column("etag", Text),
-    Column("last_modified", Text),
-    Column("moved_to", Text),
-    Column("gone", Boolean, nullable=False, default=False),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("failures", Integer, nullable=False, default=0),
-    Column("last_poll_at", UTCDateTime),
-    Column("last_outcome", String(32)),
-    Column("last_status", Integer),
-    Column("last_error", Text),
-    Column("last_new", Integer, nullable=False, default=0),
-    Column("last_duration", Float),
-    Index("ix_sources_next_poll", "next_poll_at"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +105,18 @@ class PollRecord:
     A poll with partial problems keeps them in ``error`` but is not a failure."""
 
 
+@dataclass(frozen=True, slots=True)
+class PublishRecord:
+    """The outcome of publishing the site (see ``Store.record_publish``)."""
+
+    at: datetime
+    """The last attempt."""
+    error: str | None
+    """Why the last attempt failed; None: it worked."""
+    ok_at: datetime | None
+    """The last attempt that worked; None: none has yet."""
+
+
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -209,51 +126,150 @@ def default_database(base_dir: str) -> str:
     return f"sqlite:///{Path(base_dir) / '.state' / 'nashra.db'}"
 
 
-class Store:
-    """Reads and writes the store. Open with ``Store.open(url)``."""
+DRIVER_HINT = "PostgreSQL needs its driver: pip install 'nashra[postgres]'"
+SAVE_ATTEMPTS = 5
+"""A batch that meets a deadlock or a serialization failure is written again, this often."""
+_WRITE = "nashra_write"
+"""Execution option of a write transaction (SQLite: ``BEGIN IMMEDIATE``)."""
+_SCHEMA_LOCK = 0x6E617368
+"""PostgreSQL advisory lock held while the schema is created or upgraded."""
+_SITE = "site"
 
-    def __init__(self, engine: Engine) -> None:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _boundary(
+    what: str,
+) -> Callable[[Callable[Concatenate[Store, P], R]], Callable[Concatenate[Store, P], R]]:
+    """Translate database and file errors of a public Store method into one StoreError
+    naming the database; ``what`` (formatted with the call's arguments) says what was
+    being done. Generators are guarded while they run."""
+
+    def wrap(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+        signature = inspect.signature(method)
+
+        def doing(store: Store, args: Any, kwargs: Any) -> str:
+            return what.format(**signature.bind(store, *args, **kwargs).arguments)
+
+        if inspect.isgeneratorfunction(method):
+
+            @functools.wraps(method)
+            def generate(store: Store, *args: P.args, **kwargs: P.kwargs) -> Any:
+                with store.errors(doing(store, args, kwargs)):
+                    yield from cast(Iterator[Any], method(store, *args, **kwargs))
+
+            return cast("Callable[Concatenate[Store, P], R]", generate)
+
+        @functools.wraps(method)
+        def call(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+            with store.errors(doing(store, args, kwargs)):
+                return method(store, *args, **kwargs)
+
+        return cast("Callable[Concatenate[Store, P], R]", call)
+
+    return wrap
+
+
+class Store:
+    """Reads and writes the store. Open with ``Store.open(url)``.
+
+    Every public method raises ``StoreError`` (naming the database, without its
+    password) when the database cannot be opened, read or written."""
+
+    def __init__(self, engine: Engine, name: str | None = None) -> None:
         self.engine = engine
+        self.name = name or engine.url.render_as_string(hide_password=True)
 
     @classmethod
     def open(cls, url: str, *, base_dir: str = ".") -> Store:
-        url = url or default_database(base_dir)
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            relative = url.removeprefix("sqlite:///")
-            if relative and relative != ":memory:" and not os.path.isabs(relative):
-                url = f"sqlite:///{Path(base_dir) / relative}"
+        """Open (creating or upgrading) the store at a SQLAlchemy URL; a relative
+        SQLite path is under ``base_dir``, and its folder is created."""
+        url = _driver_url(url or default_database(base_dir))
+        name = _safe(url)
         try:
-            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url)
-            if engine.dialect.name == "sqlite":
-                event.listen(engine, "connect", _sqlite_pragmas)
-            store = cls(engine)
-            store.migrate()
+            parsed = make_url(url)
+            database = parsed.database or ""
+            if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+                path = Path(base_dir, database)
+                parsed = parsed.set(database=str(path))
+                query = url.split("?", 1)[1] if "?" in url else ""
+                name = f"sqlite:///{path}" + (f"?{query}" if query else "")
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, **_engine_options(parsed))
+        except ImportError as exc:
+            hint = DRIVER_HINT if url.startswith("postgresql") else f"no driver ({exc.name})"
+            raise StoreError(f"cannot open the store {name}: {hint}") from exc
+        except NoSuchModuleError as exc:
+            raise StoreError(
+                f"cannot open the store {name}: not a kind of database nashra knows "
+                "(sqlite:///PATH or postgresql://USER@HOST/NAME)"
+            ) from exc
         except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"cannot open the store {_safe(url)}: {exc}") from exc
+            raise StoreError(f"cannot open the store {name}: {_reason(exc)}") from exc
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+        store = cls(engine, name)
+        try:
+            store.migrate()
+        except StoreError:
+            engine.dispose()
+            raise
         return store
 
+    @contextmanager
+    def errors(self, doing: str) -> Iterator[None]:
+        """The error boundary: database and file errors become one StoreError."""
+        try:
+            yield
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot {doing} {self.name}: {_reason(exc)}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it holds the write lock from its start
+        (``BEGIN IMMEDIATE``), so what it reads stays true until it commits."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
+    @_boundary("close the store")
     def close(self) -> None:
         self.engine.dispose()
 
     # -- schema -------------------------------------------------------------
+    @_boundary("open the store")
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Create the tables of a new store or upgrade an older one. Safe when
+        several processes open a new store at once: one creates, the others wait."""
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             metadata.create_all(conn, tables=[meta])
             row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
             version = int(row[0]) if row else 0
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"the store has schema version {version}, newer than this nashra "
-                    f"({SCHEMA_VERSION}): upgrade nashra"
+                    f"the store {self.name} has schema version {version}, newer than this "
+                    f"nashra ({SCHEMA_VERSION}): upgrade nashra"
                 )
-            if version < 1:
-                metadata.create_all(conn)
+            if version == SCHEMA_VERSION:
+                return
+            metadata.create_all(conn)  # every table of a new store, or those added since
+            if version == 0:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                 now = datetime.now(UTC).isoformat()
                 conn.execute(meta.insert().values(key="created_at", value=now))
+            else:
+                conn.execute(
+                    update(meta)
+                    .where(meta.c.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
+                )
 
+    @_boundary("read the store")
     def created_at(self) -> datetime:
         with self.engine.connect() as conn:
             value = conn.execute(
@@ -261,7 +277,31 @@ class Store:
             ).scalar_one()
         return datetime.fromisoformat(value)
 
+    # -- publishing -----------------------------------------------------------
+    @_boundary("record the publish in the store")
+    def record_publish(self, at: datetime, error: str | None) -> None:
+        """Record an attempt to publish the site: ``error`` None when it worked."""
+        with self._write() as conn:
+            conn.execute(
+                _insert_ignoring(conn, publishes).values(name=_SITE, at=at, error=error, ok_at=None)
+            )
+            values: dict[str, Any] = {"at": at, "error": error}
+            if error is None:
+                values["ok_at"] = at
+            conn.execute(update(publishes).where(publishes.c.name == _SITE).values(**values))
+
+    @_boundary("read the store")
+    def last_publish(self) -> PublishRecord | None:
+        """The last attempt to publish the site and the last that worked; None: never."""
+        query = select(publishes.c.at, publishes.c.error, publishes.c.ok_at).where(
+            publishes.c.name == _SITE
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else PublishRecord(row.at, row.error, row.ok_at)
+
     # -- files --------------------------------------------------------------
+    @_boundary("read the store")
     def file_fingerprints(self, source: str | None = None) -> dict[str, str]:
         """Path → fingerprint of the files read before (of one source, or all)."""
         query = select(files.c.path, files.c.fingerprint)
@@ -271,6 +311,7 @@ class Store:
             return {row.path: row.fingerprint for row in conn.execute(query)}
 
     # -- writing a batch ------------------------------------------------------
+    @_boundary("save {source} in the store")
     def save_batch(
         self,
         source: str,
@@ -280,12 +321,13 @@ class Store:
         now: datetime,
     ) -> tuple[BatchResult, list[Decision]]:
         """Store one source's entries and file fingerprints in one transaction."""
-        try:
-            with self.engine.begin() as conn:
-                return self._save_batch(conn, source, entries, file_states, now)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot save {source}: {exc}") from exc
 
+        def write(conn: Connection) -> tuple[BatchResult, list[Decision]]:
+            return self._save_batch(conn, source, entries, file_states, now)
+
+        return self._retrying(write)
+
+    @_boundary("save {poll.name} in the store")
     def save_poll(
         self,
         entries: Sequence[Entry],
@@ -296,21 +338,27 @@ class Store:
     ) -> BatchResult:
         """A poll's batch and its record (counters, validators, next poll) in one
         transaction: one commit per poll."""
-        for attempt in (1, 2):
+
+        def write(conn: Connection) -> BatchResult:
+            result = BatchResult()
+            if entries or file_states:
+                result, _ = self._save_batch(conn, poll.name, entries, file_states, poll.at)
+            self._record_poll(conn, replace(poll, new=result.new), jitter)
+            return result
+
+        return self._retrying(write)
+
+    def _retrying(self, write: Callable[[Connection], R]) -> R:
+        """Run ``write`` in a write transaction; again, a bounded number of times, when
+        the database chose it as the victim of a deadlock or serialization failure."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                with self.engine.begin() as conn:
-                    result = BatchResult()
-                    if entries or file_states:
-                        result, _ = self._save_batch(conn, poll.name, entries, file_states, poll.at)
-                    self._record_poll(conn, replace(poll, new=result.new), jitter)
-                return result
-            except IntegrityError as exc:
-                # another worker stored one of these stories between our decision and
-                # our insert: decide again, once
-                if attempt == 2:
-                    raise StoreError(f"cannot save {poll.name}: {exc}") from exc
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot save {poll.name}: {exc}") from exc
+                with self._write() as conn:
+                    return write(conn)
+            except DBAPIError as exc:
+                if attempt == SAVE_ATTEMPTS or not _transient(exc):
+                    raise
+                time.sleep(random.uniform(0, 0.05 * attempt))
         raise AssertionError("unreachable")
 
     def _save_batch(
@@ -321,22 +369,17 @@ class Store:
         file_states: Sequence[FileState],
         now: datetime,
     ) -> tuple[BatchResult, list[Decision]]:
-        decisions = self._decide(conn, entries)
+        decisions = self._claim(conn, self._decide(conn, entries), now)
         counts = {o: 0 for o in Outcome}
         new_rows: list[dict[str, Any]] = []
-        new_keys: list[dict[str, Any]] = []
         for position, d in enumerate(decisions):
             counts[d.outcome] += 1
             if d.outcome is Outcome.NEW:
                 new_rows.append({**_row(d.entry, now), "position": position})
-                new_keys.extend(
-                    {"key": k, "item_id": d.entry.id, "created_at": now} for k in d.entry.keys
-                )
             elif d.outcome is Outcome.UPDATED:
                 self._update(conn, d.entry, now)
         if new_rows:
             conn.execute(items.insert(), new_rows)
-            conn.execute(dedup_keys.insert(), new_keys)
         self._save_files(conn, source, file_states, now)
         result = BatchResult(
             new=counts[Outcome.NEW],
@@ -351,18 +394,58 @@ class Store:
         sources_of = {e.item.source for e in entries}
         keys = list({k for e in entries for k in e.keys})
         revs: dict[str, str] = {}
-        owners: dict[str, str] = {}
         for chunk in _chunks(ids):
             query = select(items.c.id, items.c.rev, items.c.source).where(items.c.id.in_(chunk))
             # a story another source brought first stays that source's: here it is a
             # duplicate (through its id key), not an edit that would move it between feeds
             revs.update((r.id, r.rev) for r in conn.execute(query) if r.source in sources_of)
+        return decide(entries, revs, self._owners(conn, keys))
+
+    def _owners(self, conn: Connection, keys: Sequence[str]) -> dict[str, str]:
+        owners: dict[str, str] = {}
         for chunk in _chunks(keys):
             query = select(dedup_keys.c.key, dedup_keys.c.item_id).where(
                 dedup_keys.c.key.in_(chunk)
             )
             owners.update((r[0], r[1]) for r in conn.execute(query))
-        return decide(entries, revs, owners)
+        return owners
+
+    def _claim(self, conn: Connection, decisions: list[Decision], now: datetime) -> list[Decision]:
+        """Claim the dedup keys of the new and edited stories: insert-or-ignore, in key
+        order (concurrent batches then never wait on each other in a cycle). A new
+        story is stored only if every one of its keys is this batch's; a story whose
+        key another writer took meanwhile (the same story from another source, at the
+        same moment) becomes a duplicate of it, and gives back the keys it took."""
+        wanted: dict[str, str] = {}
+        for d in decisions:
+            if d.outcome in (Outcome.NEW, Outcome.UPDATED):
+                for key in d.entry.keys:
+                    wanted.setdefault(key, d.entry.id)
+        if not wanted:
+            return decisions
+        rows = [{"key": k, "item_id": wanted[k], "created_at": now} for k in sorted(wanted)]
+        claim = _insert_ignoring(conn, dedup_keys).returning(dedup_keys.c.key)
+        taken = set(conn.execute(claim, rows).scalars())
+        lost = {
+            d.entry.id: d
+            for d in decisions
+            if d.outcome is Outcome.NEW and not all(k in taken for k in d.entry.keys)
+        }
+        if not lost:
+            return decisions
+        owners = self._owners(
+            conn, [k for d in lost.values() for k in d.entry.keys if k not in taken]
+        )
+        give_back = [k for d in lost.values() for k in d.entry.keys if k in taken]
+        for chunk in _chunks(give_back):
+            conn.execute(dedup_keys.delete().where(dedup_keys.c.key.in_(chunk)))
+        settled: list[Decision] = []
+        for d in decisions:
+            if d.outcome is Outcome.NEW and d.entry.id in lost:
+                other = next((owners[k] for k in d.entry.keys if k in owners), None)
+                d = replace(d, outcome=Outcome.DUPLICATE, duplicate_of=other)
+            settled.append(d)
+        return settled
 
     def _update(self, conn: Connection, entry: Entry, now: datetime) -> None:
         old = conn.execute(
@@ -376,14 +459,6 @@ class Store:
             row["published"] = old.published
             row["sort_date"] = old.published or old.first_seen
         conn.execute(update(items).where(items.c.id == entry.id).values(**row))
-        known = set(
-            conn.execute(select(dedup_keys.c.key).where(dedup_keys.c.key.in_(entry.keys))).scalars()
-        )
-        fresh = [
-            {"key": k, "item_id": entry.id, "created_at": now} for k in entry.keys if k not in known
-        ]
-        if fresh:
-            conn.execute(dedup_keys.insert(), fresh)
 
     def _save_files(
         self, conn: Connection, source: str, states: Sequence[FileState], now: datetime
@@ -402,15 +477,13 @@ class Store:
         )
 
     # -- sources ----------------------------------------------------------------
+    @_boundary("record the poll of {poll.name} in the store")
     def record_poll(self, poll: PollRecord, *, jitter: float | None = None) -> datetime | None:
         """Record the outcome of polling a source: counters, validators, the next
         poll time (see ``feeds.schedule``) and the end of its lease. The source's
         row is created if new. Returns the next poll time (None: never again)."""
-        try:
-            with self.engine.begin() as conn:
-                return self._record_poll(conn, poll, jitter)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot record the poll of {poll.name}: {exc}") from exc
+        with self._write() as conn:
+            return self._record_poll(conn, poll, jitter)
 
     def _record_poll(
         self, conn: Connection, poll: PollRecord, jitter: float | None
@@ -434,11 +507,27 @@ class Store:
                 moved_to=poll.state.moved_to,
                 gone=poll.state.gone,
             )
+        # a source polled before it is configured (``nashra once``) gets its row here,
+        # whoever else records it at the same moment; the row is then locked (where
+        # the database can) so that consecutive failures are counted once each
+        conn.execute(
+            _insert_ignoring(conn, sources).values(
+                name=poll.name,
+                kind=poll.kind,
+                location=poll.location,
+                every=poll.every,
+                active=True,
+                failures=0,
+                gone=False,
+            )
+        )
         row = conn.execute(
-            select(sources.c.failures, sources.c.gone).where(sources.c.name == poll.name)
-        ).first()
-        failures = (row.failures if row else 0) + 1 if poll.failed else 0
-        gone = poll.state.gone if poll.state is not None else bool(row and row.gone)
+            select(sources.c.failures, sources.c.gone)
+            .where(sources.c.name == poll.name)
+            .with_for_update()
+        ).one()
+        failures = row.failures + 1 if poll.failed else 0
+        gone = poll.state.gone if poll.state is not None else bool(row.gone)
         outcome = PollOutcome(
             every=poll.every,
             failures=failures,
@@ -448,22 +537,20 @@ class Store:
         )
         upcoming = next_poll_at(poll.at, outcome, random.random() if jitter is None else jitter)
         values.update(failures=failures, next_poll_at=upcoming)
-        if row is None:
-            conn.execute(sources.insert().values(name=poll.name, active=True, **values))
-        else:
-            conn.execute(update(sources).where(sources.c.name == poll.name).values(**values))
+        conn.execute(update(sources).where(sources.c.name == poll.name).values(**values))
         return upcoming
 
+    @_boundary("update the sources in the store")
     def sync_sources(self, specs: Sequence[SourceSpec], now: datetime) -> None:
         """Make the sources table match the configuration: new sources are due now,
         a changed location starts afresh, removed sources stop being polled."""
         wanted = {spec.name: spec for spec in specs}
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             rows = {row.name: row for row in conn.execute(select(sources))}
             added = [spec for name, spec in wanted.items() if name not in rows]
-            if added:
+            if added:  # another process syncing at the same moment may add them first
                 conn.execute(
-                    sources.insert(),
+                    _insert_ignoring(conn, sources),
                     [
                         {
                             "name": spec.name,
@@ -506,6 +593,7 @@ class Store:
             for chunk in _chunks(removed):
                 conn.execute(update(sources).where(sources.c.name.in_(chunk)).values(active=False))
 
+    @_boundary("claim due sources in the store")
     def claim_due(self, now: datetime, limit: int, lease: float) -> list[tuple[str, datetime]]:
         """Claim up to ``limit`` due sources for ``lease`` seconds, most overdue first.
 
@@ -533,14 +621,12 @@ class Store:
             .values(leased_until=now + timedelta(seconds=lease))
             .returning(sources.c.name, sources.c.next_poll_at)
         )
-        try:
-            with self.engine.begin() as conn:
-                rows = conn.execute(claim).all()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot claim due sources: {exc}") from exc
+        with self._write() as conn:
+            rows = conn.execute(claim).all()
         claimed = [(row.name, row.next_poll_at) for row in rows]  # aware: UTCDateTime
         return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
 
+    @_boundary("read the store")
     def not_due(self, now: datetime) -> set[str]:
         """Sources whose next poll is still ahead (their interval, a server's
         Retry-After or ttl, a backoff), or that are gone."""
@@ -550,14 +636,16 @@ class Store:
         with self.engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
+    @_boundary("release sources in the store")
     def release(self, names: Sequence[str]) -> None:
         """Give back leases without polling (a stopping daemon)."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             for chunk in _chunks(list(names)):
                 conn.execute(
                     update(sources).where(sources.c.name.in_(chunk)).values(leased_until=None)
                 )
 
+    @_boundary("read the store")
     def source_rows(self) -> list[dict[str, Any]]:
         """Every source row with its stored item count (for ``nashra status``)."""
         counts = dict(
@@ -576,11 +664,12 @@ class Store:
             return list(conn.execute(query))
 
     # -- retention -----------------------------------------------------------------
+    @_boundary("expire old stories in the store")
     def expire(self, stories_before: datetime, keys_before: datetime) -> tuple[int, int]:
         """Drop stories older than ``stories_before`` from the working set, and dedup
         keys older than ``keys_before`` whose story is gone (keys outlive stories so
         an old story re-appearing upstream is not new again)."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             gone_items = conn.execute(
                 items.delete().where(items.c.sort_date < stories_before)
             ).rowcount
@@ -592,6 +681,7 @@ class Store:
             ).rowcount
         return int(gone_items or 0), int(gone_keys or 0)
 
+    @_boundary("read the store")
     def source_states(self, source: str | None = None) -> dict[str, SourceState]:
         """What each source (or one) remembered from its last poll."""
         query = select(
@@ -610,6 +700,7 @@ class Store:
             }
 
     # -- reading ----------------------------------------------------------------
+    @_boundary("read the store")
     def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:
         """The newest stories of these sources, newest first."""
         if not source_names:
@@ -624,6 +715,7 @@ class Store:
         with self.engine.connect() as conn:
             return [_stored(row._mapping) for row in conn.execute(query)]
 
+    @_boundary("read the store")
     def known_urls(self, urls: Sequence[str]) -> set[str]:
         """Which of these story URLs the store already holds."""
         found: set[str] = set()
@@ -633,6 +725,7 @@ class Store:
                 found.update(url for url in conn.execute(query).scalars() if url)
         return found
 
+    @_boundary("read the store")
     def count(self, source_names: Sequence[str] | None = None) -> int:
         query = select(func.count()).select_from(items)
         if source_names is not None:
@@ -640,6 +733,7 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
+    @_boundary("read the store")
     def pages_due(self, fingerprint: str, existing: set[str]) -> Iterator[StoredItem]:
         """Stories without a URL whose permalink page is missing or out of date.
         ``existing``: the file names already in the stories folder."""
@@ -657,6 +751,7 @@ class Store:
                 for row in conn.execute(select(items).where(items.c.id.in_(chunk))):
                     yield _stored(row._mapping)
 
+    @_boundary("record written pages in the store")
     def mark_pages(self, done: Sequence[tuple[str, str]]) -> None:
         """Record (id, page_rev) for pages written."""
         if not done:
@@ -666,7 +761,7 @@ class Store:
             .where(items.c.id == bindparam("ident"))
             .values(page_rev=bindparam("new_page_rev"))
         )
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(statement, [{"ident": i, "new_page_rev": r} for i, r in done])
 
 
@@ -734,17 +829,73 @@ def _stored(row: Any) -> StoredItem:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+SQLITE_TIMEOUT = 30.0
+"""Seconds a SQLite writer waits for another's lock (``?timeout=`` in the URL to change)."""
+
+
+def _engine_options(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "sqlite" and "timeout" not in url.query:
+        # sqlite3's timeout is set when connecting: a second process opening a new
+        # store waits for the first instead of failing
+        return {"connect_args": {"timeout": SQLITE_TIMEOUT}}
+    return {}
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # nashra begins transactions itself (``_sqlite_begin``)
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # a writer takes the write lock before it reads what it decides on; a reader
+    # does not wait for writers (WAL)
+    write = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _insert_ignoring(conn: Connection, table: Table) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING`` in the connection's database."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise StoreError(f"{conn.dialect.name} databases are not supported (SQLite, PostgreSQL)")
+
+
+_RETRY_STATES = {"40001", "40P01", "23505"}
+"""PostgreSQL: serialization failure, deadlock detected, unique violation."""
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """Whether writing the same transaction again may succeed."""
+    return getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what the database (or the file system) said."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = str(exc).split("(Background on this error")[0]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _driver_url(url: str) -> str:
+    """PostgreSQL URLs without a driver name use psycopg, the driver of the
+    ``postgres`` extra."""
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url.removeprefix(bare)
+    return url
 
 
 def _safe(url: str) -> str:
     """A database URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    return re.sub(r"^([^:/]+://[^:/@]*):[^@/]*@", r"\1:***@", url)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sources.base import Collected, Collector, Context, SourceSpec
 from sources.files import collect_files
-from sources.http import Fetcher, FetchSettings, collect_url
+from sources.http import FetchSettings
 from sources.item import Item
+from sources.urlsource import Fetcher, collect_url
 
 COLLECTORS: dict[str, Collector] = {"file": collect_files}
 

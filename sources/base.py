@@ -86,6 +86,10 @@ class Collected:
     ``errors`` are problems with part of the source (one file of a glob, one
     line of a JSON Lines file); the rest of the source is still collected.
     ``unchanged`` counts files skipped because their fingerprint is known.
+    ``notices`` are problems that leave the source healthy: they are shown with
+    its errors (the poll is partial) but never count as a failure (a glob that
+    matches no file yet). ``waiting`` names files left for the next poll because
+    they are still being written; they are neither problems nor fingerprinted.
     URL sources also report the HTTP ``status``, whether the server answered
     ``not_modified`` (304), the ``state`` to remember for the next poll, and
     the server's wish about the next poll (``retry_after`` seconds from
@@ -96,6 +100,8 @@ class Collected:
     errors: list[SourceError] = field(default_factory=list)
     files: list[FileState] = field(default_factory=list)
     unchanged: int = 0
+    notices: list[SourceError] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
     status: int | None = None
     not_modified: bool = False
     state: SourceState | None = None

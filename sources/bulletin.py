@@ -21,13 +21,16 @@ decide where one story ends and the next begins:
    a headline it is that story's first paragraph instead. A line holding only
    a marker ends the story like a separator (right after a headline it is
    simply dropped) and is skipped when looking at "the next paragraph".
-5. A story without a headline takes its title from its first sentence, cut at
-   a word boundary to at most 15 words (``…`` marks a cut).
+5. A story without a headline takes its title from its first sentence, by
+   the headline rule every source shares (``sources.build.headline``: at most
+   15 words, ``…`` marks a cut).
 
 Titles and summaries are plain text without bidi or zero-width controls; body
 blocks keep the line as written, trimmed. Everything is pure: text in, stories
 out, and every line of text ends up in exactly one story (as its headline or a
-block), except separators and removed markers.
+block), except separators and removed markers. ``parse_bulletin`` makes the
+text valid Unicode without control characters first, and turns the stories
+into items through the item builder.
 """
 
 from __future__ import annotations
@@ -36,23 +39,24 @@ import functools
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 from sources.arabic import normalize_key, strip_controls
+from sources.build import SUMMARY_CHARS, TITLE_WORDS, Extracted, build, headline, plain, summary
 from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
 from sources.item import Item
+from sources.text import clean_text
 
 HEADLINE_MAX_WORDS = 20
-TITLE_MAX_WORDS = 15
-SUMMARY_MAX_CHARS = 280
+TITLE_MAX_WORDS = TITLE_WORDS
+SUMMARY_MAX_CHARS = SUMMARY_CHARS
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SEPARATOR = re.compile(r"[-*#=_~—–](?:\s*[-*#=_~—–]){2,}")
 _CLOSERS = "»\"”’')]}›"
 _NOT_HEADLINE_END = ".:…؛،,;"
-_SENTENCE_END = re.compile(r"[.!?؟…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 _AFTER_MARKER = " \t:؛;،,.…-–—"
-_TRAILING_CUT = " \t:؛;،,.…-–—(«“‘"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +82,6 @@ class Story:
 def _visible(text: str) -> str:
     """The text without whitespace and invisible controls (empty: a blank line)."""
     return strip_controls(text).replace("\u200c", "").replace("\u200d", "").strip()
-
-
-def _clean(text: str) -> str:
-    """Plain text for titles and summaries: no controls, single spaces."""
-    return " ".join(strip_controls(text).split())
 
 
 # --- word tables --------------------------------------------------------------
@@ -235,15 +234,7 @@ def _lines(text: str, words: BulletinWords) -> list[_Line]:
 
 def title_from(text: str) -> str:
     """A title from a paragraph: its first sentence, at most 15 words (``…`` if cut)."""
-    clean = _clean(text)
-    end = _SENTENCE_END.search(clean)
-    sentence = clean[: end.end()] if end else clean
-    sentence = sentence.rstrip(".").rstrip() or clean
-    words = sentence.split()
-    if len(words) <= TITLE_MAX_WORDS:
-        return sentence
-    cut = " ".join(words[:TITLE_MAX_WORDS]).rstrip(_TRAILING_CUT)
-    return (cut or words[0]) + "…"
+    return headline(text)
 
 
 # --- segmentation -------------------------------------------------------------
@@ -278,7 +269,7 @@ class _Segmenter:
     def start(self, title: str, line: int, first: str | None = None) -> None:
         """Start a story; without ``first`` the title is a headline, not body text."""
         self.close()
-        self.current = _Draft(_clean(title), line)
+        self.current = _Draft(plain(title), line)
         if first is not None:
             self.current.blocks.append(Block("p", first))
 
@@ -356,7 +347,7 @@ def story_html(story: Story) -> str:
     """The body as HTML: ``<p>`` for paragraphs, ``<h3>`` for subheadings."""
     tags = {"p": "p", "h": "h3"}
     return "\n".join(
-        f"<{tags[block.kind]}>{html.escape(block.text)}</{tags[block.kind]}>"
+        f"<{tags[block.kind]}>{html.escape(block.text, quote=False)}</{tags[block.kind]}>"
         for block in story.blocks
     )
 
@@ -366,28 +357,29 @@ def summary_of(story: Story, limit: int = SUMMARY_MAX_CHARS) -> str:
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     first = next((block.text for block in story.blocks if block.kind == "p"), "")
-    text = _clean(first)
-    if len(text) <= limit:
-        return text
-    room = limit - 1  # keeps a place for "…"
-    space = text.rfind(" ", 0, room + 1)
-    cut = text[:space] if space > 0 else text[:room]
-    return (cut.rstrip(_TRAILING_CUT) or text[:room]) + "…"
+    return summary(first, limit)
 
 
 def parse_bulletin(
-    text: str, *, source: str, origin: str, words: BulletinWords = DEFAULT_WORDS
+    text: str,
+    *,
+    source: str,
+    origin: str,
+    words: BulletinWords = DEFAULT_WORDS,
+    now: datetime | None = None,
 ) -> list[Item]:
-    """One ``Item`` per story of the bulletin (no dates: the store stamps them)."""
-    return [
-        Item(
+    """One ``Item`` per story of the bulletin (no dates: the store stamps them).
+
+    The text is made valid Unicode without control characters before it is
+    split, and each story becomes an item through the item builder."""
+    when = now or datetime.now(UTC)
+    items = []
+    for story in segment(clean_text(text), words):
+        found = Extracted(
             title=story.title,
-            body=story_html(story),
-            source=source,
+            body_html=story_html(story),
             summary=summary_of(story),
-            origin=origin,
-            published=None,
             language="ar",
         )
-        for story in segment(text, words)
-    ]
+        items.append(build(found, source=source, origin=origin, now=when).item)
+    return items

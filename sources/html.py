@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 import nh3
 
+from sources.text import clean_text
 from sources.urls import strip_tracking
 
 _ATTRIBUTES: dict[str, set[str]] = {
@@ -25,16 +26,10 @@ _TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "picture", "source", "t
 _ATTRIBUTES.setdefault("source", set()).update({"srcset", "type", "media"})
 _ATTRIBUTES.setdefault("time", set()).add("datetime")
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|blockquote|tr|figure)>|<br\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def strip_xml_illegal(text: str) -> str:
-    """Remove the characters XML 1.0 forbids; nothing else is altered."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 def _url_filter(base: str | None) -> Callable[[str, str, str], str | None]:
@@ -49,14 +44,16 @@ def _url_filter(base: str | None) -> Callable[[str, str, str], str | None]:
 
 def sanitize(fragment: str, *, base_url: str | None = None) -> str:
     """Sanitise an HTML fragment with an allow-list, keeping ``dir`` and ``lang``."""
-    return nh3.clean(
-        strip_xml_illegal(fragment),
+    cleaned = nh3.clean(
+        clean_text(fragment),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         attribute_filter=_url_filter(base_url),
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
-    ).strip()
+    )
+    # nh3 turns character references such as &#27; back into the character
+    return clean_text(cleaned).strip()
 
 
 def text_to_html(text: str) -> str:
@@ -78,25 +75,36 @@ def html_to_text(fragment: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def shorten(text: str, limit: int, *, words: int | None = None) -> str:
-    """Cut text at a word boundary to at most ``limit`` characters (and ``words``
-    words), adding "…" when anything was cut."""
-    text = " ".join(text.split())
-    tokens = text.split(" ")
-    cut = False
-    if words is not None and len(tokens) > words:
-        tokens, cut = tokens[:words], True
-    out = " ".join(tokens)
-    if len(out) > limit:
-        cut = True
-        out = out[: limit + 1]
-        out = out[: out.rfind(" ")] if " " in out else out[:limit]
-    out = out.rstrip(" ،,؛;:-–—")
-    return f"{out}…" if cut else out
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*?)?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of plain text (up to . ؟ ? ! or a line end)."""
-    text = text.strip()
-    match = re.search(r"[.!?؟](?=\s|$)|\n", text)
-    return text[: match.end()].strip() if match else text
+def markup_depth(fragment: str) -> int:
+    """How deep the elements of an HTML fragment nest, counted from its tags
+    (void and self-closed elements do not nest; an unclosed one counts as open)."""
+    depth = deepest = 0
+    for match in _TAG_NAME.finditer(fragment):
+        closing, name, self_closed = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closed and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest

@@ -1,6 +1,7 @@
 """JSON Lines (``.jsonl``) and JSON (``.json``: an array of records, or a JSON
 Feed) source files. One item per record; a bad record is reported with its line
-and the others are kept."""
+and the others are kept. Nesting deeper than ``records.MAX_DEPTH`` is refused:
+a line (or a whole ``.json`` file too deep to read) fails alone, with its line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from typing import Any
 
 from sources.base import Parsed
 from sources.errors import ParseError
-from sources.records import RecordContext, RecordProblem, item_from_record
+from sources.records import TOO_DEEP, RecordContext, RecordProblem, item_from_record
+
+
+def loads(text: str, origin: str, line: int | None = None) -> Any:
+    """JSON text as Python values; invalid or too deeply nested JSON is a ParseError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = line if line is not None else exc.lineno
+        raise ParseError(origin, f"invalid JSON: {exc.msg}", line=where) from exc
+    except RecursionError as exc:  # the decoder recurses once per level
+        raise ParseError(origin, TOO_DEEP, line=line) from exc
 
 
 def parse_jsonl(text: str, ctx: RecordContext) -> Parsed:
@@ -18,19 +30,16 @@ def parse_jsonl(text: str, ctx: RecordContext) -> Parsed:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.errors.append(ParseError(ctx.origin, f"invalid JSON: {exc.msg}", line=number))
+            record = loads(line, ctx.origin, number)
+        except ParseError as exc:
+            out.errors.append(exc)
             continue
         _add(out, record, ctx, number)
     return out
 
 
 def parse_json(text: str, ctx: RecordContext) -> Parsed:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(ctx.origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
+    data = loads(text, ctx.origin)
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         records: list[Any] = data["items"]  # a JSON Feed or {"items": [...]}
     elif isinstance(data, list):
@@ -51,9 +60,12 @@ def _add(out: Parsed, record: Any, ctx: RecordContext, line: int | None) -> None
         )
         return
     try:
-        out.items.append(item_from_record(record, ctx))
+        built = item_from_record(record, ctx)
     except RecordProblem as exc:
         out.errors.append(ParseError(ctx.origin, str(exc), line=line))
+        return
+    out.items.append(built.item)
+    out.errors.extend(ParseError(ctx.origin, warning, line=line) for warning in built.warnings)
 
 
 def _record_lines(text: str, count: int) -> list[int | None]:

@@ -15,8 +15,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from sources.base import Parsed
-from sources.errors import ParseError
-from sources.records import RecordContext, RecordProblem, item_from_record
+from sources.errors import ParseError, SourceError
+from sources.records import TOO_DEEP, RecordContext, RecordProblem, item_from_record
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -40,6 +40,8 @@ def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str, int
             data = yaml.safe_load(raw)
         except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails
             raise ParseError(origin, f"invalid YAML front matter: {exc}", line=2) from exc
+        except RecursionError as exc:  # the composer recurses once per level
+            raise ParseError(origin, f"front matter {TOO_DEEP}", line=2) from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -53,6 +55,8 @@ def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str, int
             line = int(found.group(1)) + 1 if found else 1
             message = str(exc).split(" (at")[0]
             raise ParseError(origin, f"invalid TOML front matter: {message}", line=line) from exc
+        except RecursionError as exc:
+            raise ParseError(origin, f"front matter {TOO_DEEP}", line=2) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -68,7 +72,8 @@ def parse_markdown(text: str, ctx: RecordContext) -> Parsed:
             meta = {**meta, "title": heading.group(1).strip()}
             body = body[heading.end() :]
     try:
-        item = item_from_record(meta, ctx, body_html=_MD.render(body))
+        built = item_from_record(meta, ctx, body_html=_MD.render(body))
     except RecordProblem as exc:
         raise ParseError(ctx.origin, str(exc), line=1) from exc
-    return Parsed(items=[item])
+    errors: list[SourceError] = [ParseError(ctx.origin, w, line=1) for w in built.warnings]
+    return Parsed(items=[built.item], errors=errors)

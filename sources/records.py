@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sources.arabic import strip_controls
+from sources.build import Built, Extracted, ItemProblem, build
 from sources.dates import parse_date
-from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
-from sources.item import Item, language_tag
+from sources.text import clean_text
 
-TITLE_WORDS = 15
-SUMMARY_CHARS = 280
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted in a record (JSON, front matter)."""
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels of arrays and objects)"
 
 # field -> accepted keys, first present wins
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -37,16 +37,45 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class RecordProblem(ValueError):
-    """A field of a record has the wrong type or an unreadable value."""
+RecordProblem = ItemProblem
+"""A field of a record has the wrong type or an unreadable value."""
 
 
 @dataclass(frozen=True, slots=True)
 class RecordContext:
+    """Where records come from: the source, the file, and how to read its dates.
+
+    ``relative_base`` reads relative dates (the file's modification time);
+    ``now`` is the time of the run, for dropping future dates (the clock when
+    None)."""
+
     source: str
     origin: str
     tz: ZoneInfo
     relative_base: datetime
+    now: datetime | None = None
+
+
+def deeper_than(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels in ``value``.
+
+    Level by level, each container visited once: a structure that refers to
+    itself (YAML aliases) is deeper than any limit, and one that repeats an
+    alias many times is not walked once per repetition.
+    """
+    level: list[Any] = [value]
+    for _ in range(limit + 1):
+        seen: dict[int, Any] = {}
+        for node in level:
+            children = node.values() if isinstance(node, Mapping) else node
+            if isinstance(node, Mapping | list | tuple):
+                for child in children:
+                    if isinstance(child, Mapping | list | tuple):
+                        seen.setdefault(id(child), child)
+        if not seen:
+            return False
+        level = list(seen.values())
+    return True
 
 
 def pick(record: Mapping[str, Any], name: str) -> Any:
@@ -66,12 +95,15 @@ def _text(value: Any, name: str) -> str | None:
 
 
 def _author(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [a for a in (_author(v) for v in value) if a]
-        return ", ".join(names) or None
-    if isinstance(value, Mapping):
-        return _text(value.get("name"), "author.name")
-    return _text(value, "author")
+    """An author: text, ``{"name": …}``, or a list of either (not nested further)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for one in items:
+        if isinstance(one, Mapping):
+            names.append(_text(one.get("name"), "author.name"))
+        else:
+            names.append(_text(one, "author"))
+    return ", ".join(n for n in names if n) or None
 
 
 def _tags(value: Any) -> tuple[str, ...]:
@@ -91,6 +123,8 @@ def _date(value: Any, name: str, ctx: RecordContext) -> datetime | None:
         return None
     if not isinstance(value, str | int | float | datetime | date) or isinstance(value, bool):
         raise RecordProblem(f"{name} must be a date, got {type(value).__name__}")
+    if isinstance(value, str):
+        value = clean_text(value)
     parsed = parse_date(value, tz=ctx.tz, relative_base=ctx.relative_base)
     if parsed is None:
         raise RecordProblem(f"cannot read {name} {str(value)[:60]!r}")
@@ -99,40 +133,27 @@ def _date(value: Any, name: str, ctx: RecordContext) -> datetime | None:
 
 def item_from_record(
     record: Mapping[str, Any], ctx: RecordContext, *, body_html: str | None = None
-) -> Item:
-    """Build an Item from a record. ``body_html`` (already rendered, e.g. from
-    Markdown) wins over the record's own content fields."""
-    url = _text(pick(record, "url"), "url")
+) -> Built:
+    """The item of a record (and what was dropped from it). ``body_html``
+    (already rendered, e.g. from Markdown) wins over the record's own content
+    fields."""
+    if deeper_than(record):
+        raise RecordProblem(TOO_DEEP)
     if body_html is None:
-        raw_html = _text(pick(record, "html"), "content_html")
-        if raw_html is not None:
-            body_html = sanitize(raw_html, base_url=url)
-        else:
-            body_html = text_to_html(_text(pick(record, "text"), "body") or "")
-    else:
-        body_html = sanitize(body_html, base_url=url)
-    body_text = html_to_text(body_html)
-    summary = _text(pick(record, "summary"), "summary") or ""
-    title = _text(pick(record, "title"), "title")
-    if title is None:
-        lead = body_text or summary
-        if not lead:
-            raise RecordProblem("no title and no text")
-        title = shorten(first_sentence(lead), 200, words=TITLE_WORDS)
-    if not summary:
-        summary = shorten(body_text.split("\n\n")[0], SUMMARY_CHARS) if body_text else ""
-    return Item(
-        title=strip_controls(" ".join(title.split())),
-        body=body_html,
-        source=ctx.source,
-        summary=summary,
-        url=url,
+        body_html = _text(pick(record, "html"), "content_html")
+    found = Extracted(
+        title=_text(pick(record, "title"), "title"),
+        body_html=body_html,
+        body_text=_text(pick(record, "text"), "body"),
+        summary=_text(pick(record, "summary"), "summary"),
+        url=_text(pick(record, "url"), "url"),
+        image=_text(pick(record, "image"), "image"),
         id=_text(pick(record, "id"), "id"),
         published=_date(pick(record, "published"), "date", ctx),
         updated=_date(pick(record, "updated"), "updated", ctx),
         author=_author(pick(record, "author")),
         tags=_tags(pick(record, "tags")),
-        language=language_tag(_text(pick(record, "language"), "language")),
-        image=_text(pick(record, "image"), "image"),
-        origin=ctx.origin,
+        language=_text(pick(record, "language"), "language"),
     )
+    now = ctx.now or datetime.now(UTC)
+    return build(found, source=ctx.source, origin=ctx.origin, now=now)

@@ -2,10 +2,10 @@
 
 What the bytes are is decided from the bytes (a JSON object, an XML document
 whose root is ``rss``, ``RDF`` or ``feed``, or an HTML page), not only from the
-Content-Type. Text is decoded first (BOM, HTTP charset, XML declaration,
-detection restricted to UTF-8, windows-1256 and ISO-8859-6; see
-``sources.decode``) and handed to the parsers as UTF-8, so a legacy Arabic feed
-without a declaration is read right.
+Content-Type. Text is decoded first by ``sources.decode`` (a BOM, then what the
+bytes prove over what the HTTP charset or XML declaration claims, then the
+Arabic or Latin code page the text plausibly is) and handed to the parsers as
+UTF-8, so a legacy feed without a declaration is read right.
 
 XML is parsed first with lxml, entity expansion, DTD loading and network access
 off; a document that declares entities (billion laughs, ``SYSTEM`` entities
@@ -35,23 +35,22 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import fastfeedparser  # type: ignore[import-untyped]
 import feedparser
 from lxml import etree
 
-from sources.arabic import strip_controls
+from sources.build import FUTURE_SKEW, Built, Extracted, ItemProblem, build
 from sources.dates import looks_relative, parse_date
-from sources.decode import decode_bytes, sniff_declared
+from sources.decode import decode_remote
 from sources.errors import ParseError, SourceError
-from sources.html import first_sentence, html_to_text, sanitize, shorten, text_to_html
-from sources.item import Item, language_tag
-from sources.records import SUMMARY_CHARS, TITLE_WORDS
-from sources.urls import strip_tracking
+from sources.html import html_to_text, text_to_html
+from sources.item import Item
+from sources.records import TOO_DEEP
+from sources.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +64,6 @@ __all__ = [
     "sniff",
 ]
 
-FUTURE_SKEW = timedelta(minutes=10)
-"""A date further in the future than this is replaced by the time first seen."""
-TITLE_CHARS = 200
-_DAMAGED_UTF8_SHARE = 0.02
-"""Bytes that are UTF-8 but for this share of bad sequences are damaged UTF-8,
-not a legacy code page (legacy Arabic text fails on nearly every letter)."""
 
 Kind = Literal["json", "feed", "html", "xml", "unknown"]
 
@@ -87,6 +80,7 @@ _FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DOCTYPE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY_DECL = re.compile(r"<!ENTITY\b", re.IGNORECASE)
+_CHAR_REF = re.compile(rb"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,43 +110,11 @@ class FeedResult:
     """Seconds the feed asks to wait between polls (RSS ``ttl``), if it says."""
 
 
-class EntryProblem(ValueError):
-    """An entry that cannot become an item (no title, no link, no text)."""
+EntryProblem = ItemProblem
+"""An entry that cannot become an item (no title, no link, no text)."""
 
 
 # -- decoding and sniffing ------------------------------------------------------
-
-
-def decode_remote(
-    data: bytes, *, source: str, declared: str | None
-) -> tuple[str, list[SourceError]]:
-    """Decode fetched bytes; damaged UTF-8 is read with replacement characters and reported.
-
-    The order is the one of ``decode_bytes``; only bytes that are UTF-8 but for a
-    few bad sequences (where ``decode_bytes`` would guess a legacy code page for
-    the whole document) are handled here.
-    """
-    if not data:
-        raise ParseError(source, "empty response: no feed or page")
-    labels = {(declared or "").lower(), (sniff_declared(data) or "").lower()} - {""}
-    if labels <= {"utf-8", "utf8"} and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = data.decode("utf-8", errors="replace")
-            bad = text.count("\ufffd")
-            wide = sum(1 for ch in text if ord(ch) > 0x7F)
-            if wide and bad / wide <= _DAMAGED_UTF8_SHARE:
-                problem = ParseError(
-                    source,
-                    f"invalid UTF-8 at byte {exc.start} ({bad} bad sequences replaced with U+FFFD)",
-                )
-                return _finish(text), [problem]
-    return decode_bytes(data, source=source, declared=declared), []
-
-
-def _finish(text: str) -> str:
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def sniff(text: str) -> Kind:
@@ -267,14 +229,17 @@ def _parse_xml_feed(
             raise ParseError(source, f"{url}: not a feed: {exc}") from exc
         entries: Sequence[Mapping[str, Any]] = parsed.get("entries") or []
     else:
-        lenient = feedparser.parse(
-            data,
-            sanitize_html=False,
-            response_headers={
-                "content-location": url,
-                "content-type": "application/xml; charset=utf-8",
-            },
-        )
+        try:
+            lenient = feedparser.parse(
+                _safe_char_refs(data),
+                sanitize_html=False,
+                response_headers={
+                    "content-location": url,
+                    "content-type": "application/xml; charset=utf-8",
+                },
+            )
+        except (UnicodeError, ValueError, OverflowError) as exc:
+            raise ParseError(source, f"{url}: unreadable feed: {exc}") from exc
         entries = lenient.entries
         language = language or lenient.feed.get("language")
         first = problems[0] if problems else None
@@ -289,6 +254,26 @@ def _parse_xml_feed(
         )
     _add_entries(result, (_raw_entry(e, language) for e in entries), url, source, tz, now)
     return result
+
+
+def _safe_char_refs(data: bytes) -> bytes:
+    """The document with character references to what is not a character (a
+    lone surrogate ``&#xD800;``, a code point past U+10FFFF) turned into U+FFFD:
+    feedparser's lenient parser fails on them."""
+    if b"&#" not in data:
+        return data
+    return _CHAR_REF.sub(_char_ref, data)
+
+
+def _char_ref(match: re.Match[bytes]) -> bytes:
+    decimal, hexadecimal = match.groups()
+    digits = (decimal or hexadecimal).lstrip(b"0")
+    if len(digits) > 8:
+        return b"&#xFFFD;"
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return b"&#xFFFD;"
+    return match.group()
 
 
 def _declares_entities(dtd: Any) -> bool:
@@ -373,6 +358,8 @@ def _parse_json_feed(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(source, f"{url}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except RecursionError as exc:  # the decoder recurses once per level
+        raise ParseError(source, f"{url}: JSON {TOO_DEEP}") from exc
     version = str(data.get("version", "")) if isinstance(data, dict) else ""
     if not version.startswith("https://jsonfeed.org/version/") or not isinstance(
         data.get("items"), list
@@ -423,9 +410,14 @@ def _add_entries(
     for number, raw in enumerate(entries, start=1):
         count += 1
         try:
-            result.items.append(build_item(raw, source=source, base_url=url, tz=tz, now=now))
+            built = build_item(raw, source=source, base_url=url, tz=tz, now=now)
         except EntryProblem as exc:
             result.errors.append(ParseError(source, f"{url}: entry {number}: {exc}: skipped"))
+            continue
+        result.items.append(built.item)
+        result.errors.extend(
+            ParseError(source, f"{url}: entry {number}: {warning}") for warning in built.warnings
+        )
     if count == 0:
         result.errors.append(ParseError(source, f"{url}: the feed has no entries"))
 
@@ -433,63 +425,43 @@ def _add_entries(
 # -- entries to items --------------------------------------------------------------
 
 
-def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: datetime) -> Item:
-    """An Item from a raw entry: links made absolute, HTML sanitised, dates read.
+def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: datetime) -> Built:
+    """The item of a raw entry, through the item builder (``sources.build``):
+    links resolved against the feed's URL and kept only when http(s), HTML
+    sanitised, dates read (relative or unreadable ones dropped, future ones
+    too).
 
-    An entry without a title is titled by its first sentence; one with neither a
-    title nor a link, or with a link but no title and no text, is refused. A
-    date further than ``FUTURE_SKEW`` in the future is dropped, so the story is
-    dated when first seen.
+    An entry without a title is titled by its first sentence; one with neither
+    a title nor a link, or with a link but no title and no text, is refused.
     """
-    link = strip_tracking(urljoin(base_url, raw.link)) if raw.link else None
-    if link is not None and not link.startswith(("http://", "https://")):
-        link = None
-    item_base = link or base_url
-    body = sanitize(raw.body_html, base_url=item_base) if raw.body_html else ""
-    summary_text = ""
-    if raw.summary_html and raw.summary_html != raw.body_html:  # often the same: clean once
-        summary_html = sanitize(raw.summary_html, base_url=item_base)
-        if body:
-            summary_text = html_to_text(summary_html)
-        else:
-            body = summary_html
-    body_text = html_to_text(body)
-    title = " ".join(html_to_text(raw.title).split()) if raw.title else ""
-    if not title:
-        if link is None:
-            raise EntryProblem("no title and no link")
-        lead = body_text or summary_text
-        if not lead:
-            raise EntryProblem(f"no title and no text ({link})")
-        title = shorten(first_sentence(lead), TITLE_CHARS, words=TITLE_WORDS)
-    summary = shorten(summary_text or body_text.split("\n\n")[0], SUMMARY_CHARS)
-    image = urljoin(item_base, raw.image) if raw.image else None
-    return Item(
-        title=strip_controls(title),
-        body=body,
-        source=source,
-        summary=summary,
-        url=link,
+    found = Extracted(
+        title=html_to_text(raw.title) if raw.title else None,
+        body_html=raw.body_html,
+        summary_html=raw.summary_html,
+        url=raw.link,
+        image=raw.image,
         id=raw.id,
         published=_date(raw.published, tz, now),
         updated=_date(raw.updated, tz, now),
         author=raw.author,
         tags=raw.tags,
-        language=language_tag(raw.language),
-        image=image if image and image.startswith(("http://", "https://")) else None,
-        origin=base_url,
+        language=raw.language,
+    )
+    return build(
+        found, source=source, origin=base_url, now=now, base=base_url, title_needs_link=True
     )
 
 
 def _date(value: str | None, tz: ZoneInfo, now: datetime) -> datetime | None:
-    """A feed or page date; None (dated when first seen) when missing, unreadable,
-    relative (it would read differently at every poll) or in the future."""
-    if not value or looks_relative(value):
+    """A feed or page date; None (dated when first seen) when missing, unreadable
+    or relative (it would read differently at every poll). Future dates are the
+    item builder's to drop."""
+    if not value:
+        return None
+    value = clean_text(value)
+    if looks_relative(value):
         return None
     parsed = parse_date(value, tz=tz, relative_base=now)
     if parsed is None:
         log.debug("unreadable date %r", value)
-        return None
-    if parsed > now + FUTURE_SKEW:
-        return None
     return parsed

@@ -34,6 +34,7 @@ from lxml.cssselect import CSSSelector
 from sources.errors import ParseError
 from sources.html import sanitize, text_to_html
 from sources.remote import EntryProblem, FeedResult, RawEntry, build_item
+from sources.text import clean_text
 
 __all__ = ["FEED_TYPES", "SELECTOR_FIELDS", "discover_feed", "extract_article", "parse_page"]
 
@@ -121,11 +122,16 @@ def parse_page(
     for number, element in enumerate(elements, start=1):
         try:
             raw = _raw_entry(element, compiled.fields)
-            result.items.append(build_item(raw, source=source, base_url=url, tz=tz, now=now))
+            built = build_item(raw, source=source, base_url=url, tz=tz, now=now)
         except EntryProblem as exc:
             result.errors.append(ParseError(source, f"{url}: item {number}: {exc}: skipped"))
+            continue
         except etree.XPathEvalError as exc:
             raise ParseError(source, f"selectors: {exc}") from exc
+        result.items.append(built.item)
+        result.errors.extend(
+            ParseError(source, f"{url}: item {number}: {warning}") for warning in built.warnings
+        )
     return result
 
 
@@ -221,5 +227,5 @@ def extract_article(text: str, url: str) -> str | None:
     )
     if not extracted:
         return None
-    cleaned = sanitize(str(extracted), base_url=url)
+    cleaned = clean_text(sanitize(clean_text(str(extracted)), base_url=url))
     return cleaned or None

@@ -458,7 +458,7 @@ def test_title_from_is_at_most_fifteen_words() -> None:
 
 def test_story_html_escapes() -> None:
     story = Story("عنوان", (Block("h", "أ < ب & ج"), Block("p", 'قال: "نعم" <b>')), 1)
-    assert story_html(story) == ("<h3>أ &lt; ب &amp; ج</h3>\n<p>قال: &quot;نعم&quot; &lt;b&gt;</p>")
+    assert story_html(story) == ('<h3>أ &lt; ب &amp; ج</h3>\n<p>قال: "نعم" &lt;b&gt;</p>')
 
 
 def test_summary_is_the_first_paragraph() -> None:
@@ -652,3 +652,21 @@ def test_segment_never_raises_and_titles_are_not_empty(text: str) -> None:
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     )
     assert bool(stories) == has_content
+
+
+def test_controls_and_noncharacters_never_reach_bulletin_items() -> None:
+    text = (
+        "الاتحاد الأوروبي\x01 يجدد التزامه\x7f بدعم إدارة الهجرة\ufffe\n"
+        "أكد رئيس بعثة\x08 الاتحاد الأوروبي لدى ليبيا\x1b أن الاتحاد أكبر شريك للمنظمة.\uffff\n"
+        "\x02\x03\n"
+    )
+    items = parse_bulletin(text, source="libya", origin="libya.txt")
+    assert [(i.title, i.body) for i in items] == [
+        (
+            "الاتحاد الأوروبي يجدد التزامه بدعم إدارة الهجرة",
+            "<p>أكد رئيس بعثة الاتحاد الأوروبي لدى ليبيا أن الاتحاد أكبر شريك للمنظمة.</p>",
+        )
+    ]
+    assert (
+        items[0].summary == "أكد رئيس بعثة الاتحاد الأوروبي لدى ليبيا أن الاتحاد أكبر شريك للمنظمة."
+    )

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
+from sources.files import SETTLE_SECONDS
 from tests.conftest import Site
 
 NASHRA = [str(Path(sys.executable).with_name("nashra"))]
 
 
+def settle(folder: Path) -> None:
+    """Wait until no file under ``folder`` changed in the last seconds: such a file
+    is left for the next poll as still being written (its ctime counts, so waiting
+    is the only way)."""
+    changed = max(
+        (max(p.stat().st_mtime, p.stat().st_ctime) for p in folder.rglob("*") if p.is_file()),
+        default=0.0,
+    )
+    time.sleep(max(0.0, changed + SETTLE_SECONDS + 0.1 - time.time()))
+
+
 def nashra(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run the command in ``cwd``, its source files settled."""
+    if (cwd / "sources").is_dir():
+        settle(cwd / "sources")
     return subprocess.run(
         [*NASHRA, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
     )
@@ -32,9 +52,12 @@ def test_once_prints_a_line_per_source_and_a_summary(site: Site) -> None:
     done = nashra("once", cwd=site.root)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "ok     libya: 3 new, 0 duplicate"
-    assert lines[1] == "ok     docs: 1 new, 0 duplicate"
-    assert lines[2] == "ok     records: 0 new, 0 duplicate"  # a glob matching nothing yet
+    assert lines[0] == "ok      libya: 3 new, 0 duplicate"
+    assert lines[1] == "ok      docs: 1 new, 0 duplicate"
+    assert lines[2] == (  # said, but not an error: exit 0
+        "partial records: 0 new, 0 duplicate "
+        "(1 problem: records: the glob 'sources/*.jsonl' matches no file yet)"
+    )
     assert lines[-1].startswith("3 sources: 4 new, 0 updated, 0 duplicate, 0 failed")
     assert done.stderr == ""
 
@@ -42,10 +65,199 @@ def test_once_prints_a_line_per_source_and_a_summary(site: Site) -> None:
 def test_exit_1_when_a_source_fails_and_the_rest_is_published(site: Site) -> None:
     site.copy("bulletins/bulletin-libya.txt")
     site.write("bad.jsonl", '{"title": "خبر"}\nnot json\n')
+    site.write("empty.md", b"")
     done = nashra("once", cwd=site.root)
     assert done.returncode == 1
     assert "error: sources/bad.jsonl:2: invalid JSON" in done.stderr
     assert len(feedparser.parse((site.public / "all" / "atom.xml").read_bytes()).entries) == 4
+    lines = {line.split()[1]: line for line in done.stdout.splitlines()[:3]}
+    # one meaning of each word: the line's status is the one `nashra status` shows
+    assert lines["records:"].startswith("partial records: 1 new, 0 duplicate (1 problem: ")
+    assert "sources/bad.jsonl:2: invalid JSON" in lines["records:"]
+    assert lines["docs:"].startswith("failed  docs: 0 new, 0 duplicate (1 problem: ")
+    assert lines["libya:"] == "ok      libya: 3 new, 0 duplicate"
+    assert ", 1 failed, 1 partial; " in done.stdout.splitlines()[-1]
+    shown = json.loads(nashra("status", "--json", cwd=site.root).stdout)
+    outcomes = {s["name"]: (s["outcome"], s["failures"]) for s in shown["sources"]}
+    assert outcomes == {"libya": ("ok", 0), "records": ("partial", 0), "docs": ("failed", 1)}
+
+
+def test_quiet_once_prints_nothing_when_nothing_happened(site: Site) -> None:
+    site.write("goud.jsonl", '{"id": "g1", "title": "كوريا داعمة المغرب", "body": "نص الخبر."}\n')
+    first = nashra("once", "--quiet", cwd=site.root)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [first.stdout.strip()]  # the summary only
+    assert first.stdout.startswith("3 sources: 1 new, ")
+    again = nashra("once", "-q", cwd=site.root)
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+    site.write("bad.md", "---\ntitle: [unclosed\n---\nنص.\n")  # a problem is news for cron
+    broken = nashra("once", "-q", cwd=site.root)
+    assert broken.returncode == 1 and "bad.md" in broken.stderr
+    assert broken.stdout.startswith("3 sources: 0 new, ")
+
+
+def test_progress_bar_stays_on_a_terminal_and_off_the_lines(site: Site) -> None:
+    import pty
+
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("a.md", "---\ntitle: خبر\n---\nنص الخبر.\n")
+    settle(site.sources)
+    main, secondary = pty.openpty()
+    shown = b""
+    try:
+        done = subprocess.run(
+            [*NASHRA, "once"], cwd=site.root, stdout=subprocess.PIPE, stderr=secondary,
+            text=True, timeout=120, env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        )  # fmt: skip
+        while select.select([main], [], [], 0.5)[0]:
+            shown += os.read(main, 65536)
+    finally:
+        os.close(secondary)
+        os.close(main)
+    assert done.returncode == 0
+    assert b"collecting" in shown or b"libya" in shown  # the bar was on the terminal
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["ok      libya: 3 new, 0 duplicate", "ok      docs: 1 new, 0 duplicate"]
+    assert "\x1b" not in done.stdout  # no terminal control reached the pipe
+    # both on one terminal: each line is whole, printed above the bar
+    site.write("b.md", "---\ntitle: خبر آخر\n---\nنص خبر آخر.\n")
+    settle(site.sources)
+    main, secondary = pty.openpty()
+    shown = b""
+    try:
+        proc = subprocess.Popen(
+            [*NASHRA, "once"], cwd=site.root, stdout=secondary, stderr=secondary,
+            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        )  # fmt: skip
+        while proc.poll() is None or select.select([main], [], [], 0.5)[0]:
+            if select.select([main], [], [], 0.1)[0]:
+                shown += os.read(main, 65536)
+    finally:
+        os.close(secondary)
+        os.close(main)
+    assert proc.wait(timeout=60) == 0
+    assert b"ok      docs: 1 new, 0 duplicate" in shown
+    assert b"ok      libya: 0 new, 0 duplicate, 1 unchanged files" in shown
+
+
+@pytest.fixture
+def runner() -> Iterator[CliRunner]:
+    """The command in this process; the logging it sets up is undone afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield CliRunner()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_a_bug_is_one_line_naming_its_traceback_file(
+    site: Site, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    import scheduler
+
+    def deep(*args: object, **kwargs: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded while calling a Python object")
+
+    monkeypatch.setattr(scheduler, "run_once", deep)
+    monkeypatch.chdir(site.root)
+    done = runner.invoke(scheduler.cli, ["once"])
+    assert done.exit_code == 3
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("nashra hit a bug: RecursionError: maximum recursion depth exceeded")
+    path = Path(line.split("(traceback in ")[1].rstrip(")"))
+    try:
+        assert "Traceback (most recent call last)" in path.read_text("utf-8")
+        assert 'raise RecursionError("maximum' in path.read_text("utf-8")
+    finally:
+        path.unlink()
+
+
+def test_a_bug_in_one_source_fails_that_source_with_one_log_line(
+    site: Site, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    import scheduler
+    import sources.files
+
+    site.copy("bulletins/bulletin-libya.txt")
+    site.write("a.md", "---\ntitle: خبر\n---\nنص.\n")
+    settle(site.sources)
+
+    def broken(*args: object) -> object:
+        raise KeyError("front matter")
+
+    monkeypatch.setitem(sources.files.PARSERS, "markdown", broken)
+    monkeypatch.chdir(site.root)
+    done = runner.invoke(scheduler.cli, ["once"])
+    assert done.exit_code == 1
+    assert "ok      libya: 3 new, 0 duplicate" in done.stdout
+    assert "failed  docs: 0 new" in done.stdout
+    assert "Traceback" not in done.stderr
+    (logged,) = [line for line in done.stderr.splitlines() if "ERROR" in line]
+    assert "unexpected error collecting docs (traceback in " in logged
+    path = Path(logged.split("(traceback in ")[1].rstrip(")"))
+    try:
+        assert "KeyError: 'front matter'" in path.read_text("utf-8")
+    finally:
+        path.unlink()
+
+
+def test_a_store_that_cannot_be_opened_is_a_store_error(site: Site) -> None:
+    (site.root / ".state" / "nashra.db").mkdir(parents=True)  # a folder where the file goes
+    for command in (["once"], ["status"]):
+        done = nashra(*command, cwd=site.root)
+        assert done.returncode == 1, command
+        (line,) = done.stderr.splitlines()
+        assert line.startswith("error: ") and "cannot open" in line, line
+        assert "nashra.db" in line
+
+
+def test_without_a_configuration_the_error_says_how_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NASHRA_CONFIG"}
+    done = nashra("status", cwd=tmp_path, env=env)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: nashra.toml: no nashra.toml here: run `nashra init` to write a starter one, "
+        "or pass --config PATH"
+    ]
+    elsewhere = nashra("--config", "site/news.toml", "once", cwd=tmp_path, env=env)
+    assert elsewhere.returncode == 2 and "`nashra init DIR`" in elsewhere.stderr
+
+
+def test_run_logs_what_it_works_with_and_hides_the_password(tmp_path: Path) -> None:
+    from tests.conftest import POSTGRES, postgres_database
+
+    site = Site(tmp_path / "site")
+    site.copy("bulletins/bulletin-libya.txt")
+    with contextlib.ExitStack() as stack:
+        if POSTGRES:  # trust authentication ignores the password: only the log may show it
+            url = stack.enter_context(postgres_database())
+            url = url.replace("postgres@", "postgres:s3cr3t-word@", 1)
+            text = site.config_path.read_text("utf-8")
+            site.config_path.write_text(
+                text.replace('timezone = "Africa/Tripoli"\n', f'timezone = "Africa/Tripoli"\ndatabase = "{url}"\n'),
+                encoding="utf-8",
+            )  # fmt: skip
+        settle(site.sources)
+        proc = subprocess.Popen(
+            [*NASHRA, "run"], cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (site.public / "all" / "rss.xml").exists():
+                time.sleep(0.2)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    start = next(line for line in stderr.splitlines() if "nashra run: configuration" in line)
+    assert str(site.config_path) in start and f"public {site.public}" in start
+    assert start.endswith(": 3 sources, 2 feeds")
+    if POSTGRES:
+        assert "s3cr3t-word" not in stderr and "postgres:***@127.0.0.1" in start
+    else:
+        assert f"store sqlite:///{site.root / '.state' / 'nashra.db'}," in start
 
 
 def test_exit_2_on_configuration_error_with_one_line(site: Site) -> None:
@@ -103,7 +315,7 @@ def test_parse_plain_and_bad_file(site: Site) -> None:
     assert done.stderr.startswith(f"error: {bad}: unknown file type '.docx'")
 
 
-@pytest.mark.parametrize("command", [[], ["once"], ["parse"], ["run"], ["status"]])
+@pytest.mark.parametrize("command", [[], ["once"], ["parse"], ["run"], ["status"], ["init"]])
 def test_every_command_has_help_with_an_example(command: list[str], tmp_path: Path) -> None:
     done = nashra(*command, "--help", cwd=tmp_path)
     assert done.returncode == 0 and "Example:" in done.stdout
@@ -126,6 +338,7 @@ def _corpus(site: Site, files: int, stories: int) -> int:
 
 def test_kill_9_mid_run_loses_nothing_and_duplicates_nothing(site: Site) -> None:
     total = _corpus(site, files=200, stories=15)
+    settle(site.sources)
     # kills land while collecting, storing and writing pages: each run goes further
     for delay in (0.4, 1.2, 2.0, 2.8):
         proc = subprocess.Popen(

@@ -55,7 +55,7 @@ def test_defaults_and_durations(tmp_path: Path) -> None:
             ('sources = ["libya"]', 'sources = ["nope"]'),
             "feeds[1].sources: names an unknown source 'nope'",
         ),
-        (("limit = 2", "limit = 0"), "feeds[1].limit: must be a whole number >= 1"),
+        (("limit = 2", "limit = 0"), "feeds[1].limit: must be between 1 and 10000, got 0"),
         (
             ('path = "sources/*.md"', 'path = "a.md"\nformat = "docx"'),
             "sources[1].format: must be one of bulletin, markdown, jsonl, json",
@@ -110,3 +110,102 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_bulletin_words_extend_the_table(tmp_path: Path) -> None:
     config = _load(tmp_path, SITE_TOML + '\n[bulletin]\ntopic_markers = ["وفي خبر منفصل"]\n')
     assert "وفي خبر منفصل" in config.words.topic_markers
+
+
+SOURCE_LINE = 'path = "sources/*.txt"'
+FEED_LIMIT = "limit = 2"
+SITE_LINE = 'timezone = "Africa/Tripoli"'
+
+
+def _with_fetch(lines: str) -> str:
+    return SITE_TOML + f"\n[fetch]\n{lines}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # durations
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "99999999w"'),
+         "sources[0].every: must be between 1s and 30d, got '99999999w'"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + "\nevery = 1e30"),
+         "sources[0].every: must be between 1s and 30d, got 1e+30"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + f"\nevery = {10**30}"),
+         "sources[0].every: must be between 1s and 30d, got 1000000000000000000000000000000"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "' + "9" * 400 + 'd"'),
+         "sources[0].every: must be between 1s and 30d, got '99999999999999999999999999999… (403 characters)"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + "\nevery = nan"),
+         "sources[0].every: must be a duration like"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + "\nevery = true"),
+         "sources[0].every: must be a duration like"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + "\nevery = 0"),
+         "sources[0].every: must be between 1s and 30d, got 0"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "0.2s"'),
+         "sources[0].every: must be between 1s and 30d, got '0.2s'"),
+        (SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "-1m"'),
+         "sources[0].every: must be a duration like"),
+        (_with_fetch('read_timeout = "45d"'),
+         "fetch.read_timeout: must be between 1s and 10m, got '45d'"),
+        (_with_fetch("connect_timeout = inf"),
+         "fetch.connect_timeout: must be between 1s and 10m, got inf"),
+        (_with_fetch("connect_timeout = -inf"),
+         "fetch.connect_timeout: must be between 1s and 10m, got -inf"),
+        # counts and sizes
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + f"\nkeep_days = {10**18}"),
+         "site.keep_days: must be between 1 and 36500, got 1000000000000000000"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + "\nkeep_days = -1"),
+         "site.keep_days: must be between 1 and 36500, got -1"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + "\nkeep_days = true"),
+         "site.keep_days: must be a whole number, got True"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + "\nkeep_days = nan"),
+         "site.keep_days: must be a whole number, got nan"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + f"\nmax_file_bytes = {10**30}"),
+         "site.max_file_bytes: must be between 1 KiB and 1 GiB, got 1000000000000000000000000000000"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + "\nmax_file_bytes = 0"),
+         "site.max_file_bytes: must be between 1 KiB and 1 GiB, got 0"),
+        (SITE_TOML.replace(SITE_LINE, SITE_LINE + '\nmax_file_bytes = "10MB"'),
+         "site.max_file_bytes: must be a whole number, got '10MB'"),
+        (_with_fetch(f"max_bytes = {2**62}"),
+         "fetch.max_bytes: must be between 1 KiB and 1 GiB, got 4611686018427387904"),
+        (_with_fetch("concurrency = 1000000000"),
+         "fetch.concurrency: must be between 1 and 1024, got 1000000000"),
+        (_with_fetch("per_host = 0"), "fetch.per_host: must be between 1 and 64, got 0"),
+        (_with_fetch("max_redirects = 1e3"), "fetch.max_redirects: must be a whole number, got 1000.0"),
+        (_with_fetch("max_redirects = 1000"), "fetch.max_redirects: must be between 0 and 20, got 1000"),
+        (_with_fetch("parse_processes = -2"), "fetch.parse_processes: must be between -1 and 256, got -2"),
+        (SITE_TOML.replace(FEED_LIMIT, f"limit = {2**63 - 1}"),
+         "feeds[1].limit: must be between 1 and 10000, got 9223372036854775807"),
+    ],
+)  # fmt: skip
+def test_absurd_durations_and_sizes_name_the_key_and_the_range(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert text != SITE_TOML
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text)
+    assert str(caught.value).startswith(f"{tmp_path / 'nashra.toml'}: {expected}")
+    assert "\n" not in str(caught.value)
+
+
+def test_the_bounds_themselves_are_accepted(tmp_path: Path) -> None:
+    text = (
+        SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "30d"')
+        .replace('path = "sources/*.md"', 'path = "sources/*.md"\nevery = 1')
+        .replace(SITE_LINE, SITE_LINE + f"\nkeep_days = 36500\nmax_file_bytes = {2**30}")
+        .replace(FEED_LIMIT, "limit = 10000")
+    )
+    config = _load(
+        tmp_path,
+        text + '\n[fetch]\nconnect_timeout = "1s"\nread_timeout = "10m"\nmax_bytes = 1024\n'
+        "concurrency = 1024\nper_host = 64\nmax_redirects = 0\nparse_processes = 256\n",
+    )
+    assert [s.every for s in config.sources[:2]] == [30 * 86400, 1]
+    assert config.site.keep_days == 36500 and config.site.max_file_bytes == 2**30
+    assert config.feeds[1].limit == 10000
+    assert (config.fetch.connect_timeout, config.fetch.read_timeout) == (1, 600)
+    assert config.fetch.max_bytes == 1024 and config.fetch.parse_processes == 256
+    assert (
+        _load(tmp_path, SITE_TOML.replace(SOURCE_LINE, SOURCE_LINE + '\nevery = "2w"'))
+        .sources[0]
+        .every
+        == 14 * 86400
+    )

@@ -17,6 +17,7 @@ from typing import Any
 import feedparser
 import pytest
 
+from sources.files import SETTLE_SECONDS
 from tests.conftest import Site
 from tests.feedcheck import assert_valid_feed, feed_files
 
@@ -192,6 +193,12 @@ def test_failing_source_backs_off_and_recovers(
     failed = [p for p in d.events("poll") if p["outcome"] == "failed"]
     gaps = [_seconds(b["time"]) - _seconds(a["time"]) for a, b in itertools.pairwise(failed)]
     assert gaps[1] > gaps[0] * 1.5  # 1 s, then 2 s: doubling
+    # each failed poll's line says when the next try is: the time, and in how long
+    for line in failed:
+        waits = _seconds(line["next_poll"]) - _seconds(line["time"])
+        assert 0.5 < waits < 10 and abs(line["retry_in"] - waits) < 1.5
+        assert f"next try in {line['retry_in']:.0f} s" in line["message"]
+    assert failed[1]["retry_in"] > failed[0]["retry_in"]
     health = status(daemon_site, "--json", "--max-failures", "2")
     assert health.returncode == 1 and json.loads(health.stdout)["unhealthy"] == ["inbox"]
     daemon_site.write("late.txt", bulletin(7))
@@ -254,6 +261,7 @@ def test_kill_9_then_restart_no_duplicates_no_losses(
 ) -> None:
     for n in range(150):
         daemon_site.write(f"b{n:03d}.txt", bulletin(n) + "---\n" + bulletin(1000 + n))
+    time.sleep(SETTLE_SECONDS + 0.5)  # complete files: the first poll reads them at once
     d = start()
     time.sleep(1.0)  # mid-way: collecting, storing or writing pages
     os.kill(d.proc.pid, signal.SIGKILL)
@@ -399,6 +407,9 @@ class _NoQueue:
 
     def release(self, names: Any) -> None: ...
 
+    def next_poll(self, name: str) -> Any:
+        return None
+
 
 def test_a_failed_rebuild_is_asked_for_again_not_forgotten(daemon_site: Site) -> None:
     import asyncio
@@ -450,3 +461,62 @@ def test_stories_arriving_during_a_rebuild_get_their_own(daemon_site: Site) -> N
 
     asyncio.run(scenario())
     assert poller.renders == 2 and len(jobs.asked) == 2
+
+
+# -- watched folders: a file dropped in is published within seconds ------------------------
+
+WATCHED_TOML = DAEMON_TOML.replace(
+    'path = "sources/*.txt"\nevery = "1s"', 'path = "drop"\nevery = "1h"'
+)
+
+
+def test_a_file_dropped_into_a_watched_folder_is_published_within_seconds(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    drop = daemon_site.root / "drop"
+    drop.mkdir()  # empty: a healthy source with nothing yet
+    daemon_site.config_path.write_text(WATCHED_TOML, "utf-8")
+    d = start()
+    d.wait_for(lambda: any(e["message"].startswith("watching 1 folders") for e in d.lines))
+    d.wait_for(lambda: len(d.events("poll")) == 1)
+    assert d.events("poll")[0]["outcome"] == "ok"  # an empty folder is not a failure
+    # written under a partial name, then renamed into place: read once, complete
+    partial = drop / ".bulletin.txt.part"
+    partial.write_text(bulletin(41), "utf-8")
+    dropped = time.monotonic()
+    partial.rename(drop / "bulletin.txt")
+    d.wait_for(lambda: len(titles(daemon_site)) == 1, timeout=20)
+    # the watch's quiet period (3 s) + debounce (1 s), far inside the hour of the interval
+    assert time.monotonic() - dropped < 10
+    # copied slowly: the poll waits until the copy has ended, nothing truncated is published
+    slow = drop / "slow.txt"
+    text = bulletin(42)
+    with slow.open("w", encoding="utf-8") as handle:
+        handle.write(text[:25])
+        handle.flush()
+        time.sleep(1.5)
+        handle.write(text[25:])
+    d.wait_for(lambda: len(titles(daemon_site)) == 2, timeout=20)
+    time.sleep(4)  # another poll, had one read the half file, would have published it
+    assert sorted(titles(daemon_site)) == sorted(
+        [text.splitlines()[0], bulletin(41).splitlines()[0]]
+    )
+    stopping = time.monotonic()
+    assert d.stop() == 0
+    assert time.monotonic() - stopping < 10
+
+
+def test_a_fifo_in_a_source_folder_neither_blocks_nor_stops_the_daemon(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    os.mkfifo(daemon_site.sources / "pipe.txt")
+    daemon_site.write("a.txt", bulletin(3))
+    d = start()
+    d.wait_for(lambda: len(titles(daemon_site)) == 1)
+    errors = [p["error"] for p in d.events("poll") if p.get("error")]
+    assert (
+        errors and errors[0] == "sources/pipe.txt: skipped: a named pipe (FIFO), not a regular file"
+    )
+    stopping = time.monotonic()
+    assert d.stop(timeout=20) == 0
+    assert time.monotonic() - stopping < 10

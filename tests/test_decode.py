@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import codecs
 import importlib.util
+import itertools
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sources.decode import decode_bytes, sniff_declared
+from sources.decode import decode_bytes, decode_remote, decode_text, sniff_declared
 from sources.errors import ParseError
 
 FIXTURES = Path(__file__).parent / "data" / "encodings"
@@ -192,3 +196,204 @@ def test_undecodable() -> None:
 def test_broken_utf8_after_bom_is_undecodable() -> None:
     with pytest.raises(ParseError, match="cannot decode"):
         decode_bytes(codecs.BOM_UTF8 + b"\xd8\xa7\xff\xfe\xd8", source="s")
+
+
+# -- what the bytes prove against what the labels claim --------------------------------
+
+EVALUATION: dict[str, list[str]] = {
+    kind: texts
+    for kind, texts in json.loads((FIXTURES / "evaluation.json").read_text("utf-8")).items()
+    if kind != "about"
+}
+CODECS = ("utf-8", "cp1256", "iso8859-6", "cp1252", "iso8859-1", "iso8859-15")
+LABELS = (None, "utf-8", "windows-1256", "iso-8859-6", "windows-1252", "iso-8859-1", "iso-8859-15")
+FRENCH = "À Béjaïa, les pêcheurs dénoncent la flambée du gasoil"  # written for these tests
+
+
+def _encoded(text: str, codec: str) -> bytes | None:
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def _xml(data: bytes, label: str | None) -> bytes:
+    if label is None:
+        return data
+    return f'<?xml version="1.0" encoding="{label}"?>\n<t>'.encode() + data + b"</t>"
+
+
+def test_evaluation_set_has_both_scripts_in_every_legacy_code_page() -> None:
+    assert min(len(EVALUATION["arabic"]), len(EVALUATION["latin"])) >= 20
+    for kind, pages in (("arabic", ("cp1256", "iso8859-6")), ("latin", ("cp1252", "iso8859-1"))):
+        for codec in pages:
+            fits = [t for t in EVALUATION[kind] if _encoded(t, codec) is not None]
+            assert len(fits) >= 20, (kind, codec)
+    assert any(_encoded(t, "iso8859-6") for t in EVALUATION["mixed"])
+    assert any(not t.isascii() for t in EVALUATION["latin"])
+
+
+FITTING = [
+    (kind, codec)
+    for kind, texts in EVALUATION.items()
+    for codec in CODECS
+    if any(not (_encoded(t, codec) or b"").isascii() for t in texts)
+]
+
+
+@pytest.mark.parametrize(("kind", "codec"), FITTING)
+def test_evaluation_set_decodes_right_under_every_label(kind: str, codec: str) -> None:
+    # Every text, in every code page it fits, undeclared, declared right or wrong by the
+    # header, by an XML declaration, or by both disagreeing, reads as written.
+    wrong: list[tuple[str, str | None, str | None]] = []
+    cases = 0
+    for text in EVALUATION[kind]:
+        data = _encoded(text, codec)
+        if data is None or data.isascii():
+            continue
+        # ISO-8859-15 differs from windows-1252 in 8 symbols (€ œ Š…): only a label tells them
+        ambiguous = codec == "iso8859-15" and text != data.decode("cp1252", errors="replace")
+        for header, declaration in itertools.product(LABELS, LABELS):
+            if ambiguous and (header or declaration) != "iso-8859-15":
+                continue
+            cases += 1
+            decoded = decode_text(_xml(data, declaration), source="s", declared=header)
+            if text not in decoded.text:
+                wrong.append((text[:40], header, declaration))
+    assert cases >= len(LABELS) ** 2
+    assert wrong == []
+
+
+@pytest.mark.parametrize("kind", ["arabic", "latin", "mixed"])
+def test_legacy_text_is_never_valid_utf8(kind: str) -> None:
+    # Why valid UTF-8 overrules any label: no real legacy text here is valid UTF-8.
+    for text in EVALUATION[kind]:
+        for codec in CODECS[1:]:
+            data = _encoded(text, codec)
+            if data is not None and not data.isascii():
+                with pytest.raises(UnicodeDecodeError):
+                    data.decode("utf-8")
+
+
+ARABIC_LETTERS = "".join(
+    chr(c) for c in range(0x0621, 0x064B) if chr(c) not in "\u063b\u063c\u063d\u063e\u063f\u0640"
+)
+FRENCH_LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœÀÂÇÉÈÊËÎÏÔÙÛÜŒ"
+
+
+@given(
+    words=st.lists(
+        st.one_of(
+            st.text(st.sampled_from(ARABIC_LETTERS), min_size=2, max_size=9),
+            st.text(st.sampled_from(FRENCH_LETTERS), min_size=1, max_size=12),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    gaps=st.lists(st.sampled_from([" ", ", ", ". ", " : ", "\n", " « ", " » "]), min_size=12),
+)
+def test_words_in_a_legacy_code_page_are_never_valid_utf8(
+    words: list[str], gaps: list[str]
+) -> None:
+    # A letter byte of 0xC0 and up must be followed by 0x80-0xBF to be UTF-8: in these
+    # code pages those are symbols, never a letter, a space or ASCII punctuation.
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    for codec in CODECS[1:]:
+        data = _encoded(text, codec)
+        if data is not None and not data.isascii():
+            with pytest.raises(UnicodeDecodeError):
+                data.decode("utf-8")
+
+
+@pytest.mark.parametrize("label", ["iso-8859-6", "windows-1252", "latin1", "us-ascii", "cp1256"])
+def test_utf8_bytes_overrule_a_legacy_header_with_a_warning(label: str) -> None:
+    text = EVALUATION["arabic"][5]
+    decoded = decode_text(text.encode(), source="feed", declared=label)
+    assert decoded.text == text and decoded.encoding == "utf-8"
+    assert len(decoded.warnings) == 1
+    assert decoded.warnings[0].startswith("feed: the declared charset says ")
+    assert "the text is UTF-8" in decoded.warnings[0]
+
+
+def test_utf8_bytes_overrule_an_xml_declaration_too() -> None:
+    data = _xml(FRENCH.encode(), "iso-8859-1")
+    decoded = decode_text(data, source="feed", declared="windows-1256")
+    assert FRENCH in decoded.text
+    assert [w.split(" says ")[0] for w in decoded.warnings] == [
+        "feed: the declared charset",
+        "feed: the XML declaration",
+    ]
+
+
+def test_xml_declaration_that_disagrees_with_the_header_the_bytes_decide() -> None:
+    arabic = EVALUATION["arabic"][7]
+    data = _xml(arabic.encode("iso8859-6"), "iso-8859-6")
+    decoded = decode_text(data, source="feed", declared="windows-1256")
+    assert arabic in decoded.text and decoded.encoding == "iso8859-6"
+    assert decoded.warnings == (
+        "feed: the declared charset says windows-1256 but the text reads as ISO-8859-6: "
+        "read as ISO-8859-6",
+    )
+    # …and the other way round
+    data = _xml(arabic.encode("cp1256"), "iso-8859-6")
+    assert arabic in decode_text(data, source="feed", declared="windows-1256").text
+
+
+def test_undeclared_latin_text_is_not_read_as_windows_1256() -> None:
+    # windows-1256 decodes nearly every byte: the first code page that does not fail
+    # read «À Béjaïa» as «ہ Béjaïa».
+    for codec in ("cp1252", "iso8859-1"):
+        decoded = decode_text(FRENCH.encode(codec), source="s")
+        assert decoded.text == FRENCH and decoded.encoding == "cp1252"
+        assert decoded.warnings == ()
+
+
+def test_wrong_legacy_header_is_overruled_with_a_warning() -> None:
+    data = "Été à Sousse : la saison démarre".encode("cp1252")
+    decoded = decode_text(data, source="s", declared="windows-1256")
+    assert decoded.text == "Été à Sousse : la saison démarre"
+    assert "says windows-1256 but the text reads as windows-1252" in decoded.warnings[0]
+
+
+def test_right_header_gives_no_warning() -> None:
+    for text, label in ((FRENCH, "windows-1252"), (EVALUATION["arabic"][3], "windows-1256")):
+        decoded = decode_text(text.encode(codecs.lookup(label).name), source="s", declared=label)
+        assert decoded.text == text and decoded.warnings == ()
+
+
+def test_iso_8859_15_needs_its_label() -> None:
+    text = "Le cœur de la médina : 12 millions d'€"
+    data = text.encode("iso8859-15")
+    assert decode_text(data, source="s", declared="iso-8859-15").text == text
+    assert decode_text(_xml(data, "ISO-8859-15"), source="s").text.endswith(text + "</t>")
+
+
+def test_latin_file_is_decoded_by_decode_bytes(caplog: pytest.LogCaptureFixture) -> None:
+    # decode_bytes (file sources) follows the same rule, and logs what it overrules.
+    story = "Oran : ouverture du Salon de l'agriculture\nLe ministre a inauguré à Oran le Salon.\n"
+    assert decode_bytes(story.encode("cp1252"), source="news/oran.txt") == story
+    with caplog.at_level(logging.WARNING, logger="sources.decode"):
+        data = b'<?xml version="1.0" encoding="windows-1256"?><t>' + story.encode() + b"</t>"
+        assert story in decode_bytes(data, source="news/oran.xml")
+    assert [r.getMessage().split(" says")[0] for r in caplog.records] == [
+        "news/oran.xml: the XML declaration"
+    ]
+
+
+def test_decode_remote_logs_overruled_labels(caplog: pytest.LogCaptureFixture) -> None:
+    text = EVALUATION["arabic"][0]
+    with caplog.at_level(logging.WARNING, logger="sources.decode"):
+        decoded, problems = decode_remote(text.encode(), source="feed", declared="iso-8859-6")
+    assert decoded == text and problems == []
+    assert "the declared charset says ISO-8859-6 but the text is UTF-8" in caplog.text
+
+
+def test_damaged_utf8_under_a_legacy_header_is_still_utf8() -> None:
+    text = EVALUATION["arabic"][10] + " " + EVALUATION["arabic"][11]
+    data = text.encode().replace("ا".encode(), b"\xd8", 1)
+    decoded = decode_text(data, source="feed", declared="windows-1256")
+    assert "\ufffd" in decoded.text and decoded.encoding == "utf-8"
+    at = text.encode().index("ا".encode())
+    assert [str(p).split(" (")[0] for p in decoded.problems] == [
+        f"feed: invalid UTF-8 at byte {at}"
+    ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
 import click
 import pytest
 
-from feeds.config import SOURCE_KEYS, FeedSpec, FetchConfig, Site
+from feeds.config import config_keys
 from scheduler import cli
 
 README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
@@ -17,11 +16,7 @@ README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
 
 @pytest.mark.parametrize(
     "key",
-    [f.name for f in dataclasses.fields(Site)]
-    + [f.name for f in dataclasses.fields(FetchConfig)]
-    + [f.name for f in dataclasses.fields(FeedSpec)]
-    + list(SOURCE_KEYS)
-    + ["topic_markers", "continuations"],
+    config_keys(),
 )
 def test_every_config_key_is_in_the_readme(key: str) -> None:
     assert re.search(rf"^\s*#?\s*{key}\s*=", README, re.MULTILINE), key

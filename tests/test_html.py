@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from sources.html import html_to_text, sanitize, shorten, strip_xml_illegal, text_to_html
+from sources.html import (
+    html_to_text,
+    markup_depth,
+    sanitize,
+    text_to_html,
+)
 
 
 def test_sanitize_keeps_direction_and_language() -> None:
@@ -23,12 +28,18 @@ def test_text_to_html_paragraphs() -> None:
     assert text_to_html("سطر\nسطر آخر") == "<p>سطر</p>\n<p>سطر آخر</p>"
 
 
-def test_html_to_text_and_shorten() -> None:
+def test_html_to_text() -> None:
     assert html_to_text("<p>أ &amp; ب</p><p>ج</p>") == "أ & ب\n\nج"
-    assert shorten("واحد اثنان ثلاثة", 100) == "واحد اثنان ثلاثة"
-    assert shorten("واحد اثنان ثلاثة أربعة", 100, words=2) == "واحد اثنان…"
-    assert shorten("واحد، اثنان ثلاثة", 8) == "واحد…"
 
 
-def test_strip_xml_illegal() -> None:
-    assert strip_xml_illegal("ليبيا\x00\x0b\x1f\ufffe\tقطر\n") == "ليبيا\tقطر\n"
+def test_markup_depth_counts_open_elements() -> None:
+    assert markup_depth("نص بلا وسوم") == 0
+    assert markup_depth("<p>أ<br>ب<img src=x><br/></p><p>ج</p>") == 1
+    assert markup_depth("<blockquote><ul><li><b>خبر</b></li></ul></blockquote>") == 4
+    assert markup_depth("<section>" * 3000) == 3000  # never closed: still counted
+    assert markup_depth("<div></div>" * 3000) == 1
+
+
+def test_sanitize_removes_forbidden_characters_even_from_references() -> None:
+    out = sanitize("<p>طرابلس\x00\x0b\x85\ufffe &#27;&#x7f;بنغازي\udc00</p>")
+    assert out == "<p>طرابلس بنغازي\ufffd</p>"

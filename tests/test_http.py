@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import inspect
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -123,6 +124,45 @@ def test_legacy_arabic_feeds_over_http(
         "كوريا داعمة المغرب على الصحرا ديالو",
         "الجامعة المغربية لحماية المستهلك كتستنكر المصادقة على مشروع القانون",
     ]
+
+
+FRENCH_RSS = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Actualités</title>'
+    "<link>https://example.org/</link><description>Le fil</description>"
+    "<item><title>À Béjaïa, les pêcheurs dénoncent la flambée du gasoil</title>"
+    "<link>https://example.org/bejaia</link><description>Les pêcheurs de Béjaïa "
+    "réclament une aide de l'État.</description></item>"
+    "<item><title>Économie : l'inflation recule à 5,2 % en février</title>"
+    "<link>https://example.org/inflation</link><description>Selon l'Institut "
+    "national de la statistique, l'inflation a reculé.</description></item>"
+    "</channel></rss>"
+)  # written for these tests
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "iso8859-1"])
+def test_undeclared_latin_feed_is_read_as_latin_over_http(
+    server: TestServer, ctx: Context, codec: str
+) -> None:
+    url = server.route("/fr.xml", Route(body=FRENCH_RSS.encode(codec), content_type="text/xml"))
+    collected = collect(spec_for(url), ctx)
+    assert collected.errors == []
+    assert [i.title for i in collected.items] == [
+        "À Béjaïa, les pêcheurs dénoncent la flambée du gasoil",
+        "Économie : l'inflation recule à 5,2 % en février",
+    ]
+
+
+def test_utf8_feed_under_a_wrong_legacy_charset_is_read_as_utf8(
+    server: TestServer, ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = server.route(
+        "/feed.xml", Route(body=RSS, content_type="application/rss+xml; charset=ISO-8859-6")
+    )
+    with caplog.at_level(logging.WARNING):
+        collected = collect(spec_for(url), ctx)
+    assert collected.errors == []
+    assert collected.items[0].title == "كوريا داعمة المغرب على الصحرا ديالو"
+    assert "goud: the declared charset says ISO-8859-6 but the text is UTF-8" in caplog.text
 
 
 def test_json_feed_is_detected_from_the_bytes(server: TestServer, ctx: Context) -> None:

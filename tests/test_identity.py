@@ -38,6 +38,10 @@ def test_own_id_is_namespaced_unless_a_uri() -> None:
             "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
             "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
         ),
+        # script and local schemes are never kept as ids: readers may follow an id
+        ("VBScript:msgbox(1)", "urn:nashra:libya:VBScript%3Amsgbox%281%29"),
+        ("data:text/html,x", "urn:nashra:libya:data%3Atext%2Fhtml%2Cx"),
+        ("file:///etc/hosts", "urn:nashra:libya:file%3A%2F%2F%2Fetc%2Fhosts"),
     ],
 )
 def test_own_ids_become_valid_uris(raw: str, expected: str) -> None:

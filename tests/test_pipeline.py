@@ -9,8 +9,12 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 import pytest
 
-from feeds.pipeline import run_once
-from tests.conftest import NOW, Site
+from feeds.outcome import PollStatus
+from feeds.pipeline import run_once, save_outcome
+from feeds.store import Store
+from sources.base import Collected, Context, SourceSpec
+from sources.item import Item
+from tests.conftest import NOW, TRIPOLI, Site
 from tests.feedcheck import assert_valid_feed, feed_files
 
 LIBYA_TITLES = [
@@ -154,7 +158,7 @@ def test_one_broken_source_never_stops_the_others(site: Site) -> None:
     site.write("empty.md", b"")
     report = _run(site)
     by_name = {s.name: s for s in report.sources}
-    assert by_name["libya"].batch.new == 3 and not by_name["libya"].failed
+    assert by_name["libya"].batch.new == 3 and by_name["libya"].outcome is PollStatus.OK
     assert by_name["records"].failed and "broken.jsonl:1" in str(by_name["records"].errors[0])
     assert by_name["docs"].failed and "empty.md" in str(by_name["docs"].errors[0])
     assert (site.public / "all" / "rss.xml").exists()
@@ -175,7 +179,9 @@ def test_partial_problems_are_reported_but_do_not_back_off_the_source(site: Site
     site.write("empty.txt", b"")  # same source (sources/*.txt), one broken file
     report = _run(site)
     libya = report.sources[0]
-    assert libya.batch.new == 3 and libya.outcome == "partial" and libya.failed
+    assert libya.batch.new == 3 and libya.outcome == "partial"
+    assert libya.outcome is PollStatus.PARTIAL and libya.has_errors and not libya.failed
+    assert libya in report.partial and report.failed == []
     store = site.store()
     try:
         row = next(r for r in store.source_rows() if r["name"] == "libya")
@@ -227,3 +233,42 @@ def test_once_due_polls_only_sources_whose_time_has_come(site: Site) -> None:
         store.close()
     assert soon.sources == []  # every source polled 30 s ago, interval 5 minutes
     assert {s.name for s in later.sources} == {"libya", "docs", "records"}
+
+
+def _collected(source: str, title: str) -> Collected:
+    """A real item, built directly: what a collector would hand over, without the
+    cleaning the source boundary does."""
+    body = "<p>أعلنت وزارة الصحة نتائج الحملة الوطنية للتطعيم في المنطقة الشرقية.</p>"
+    return Collected(items=[Item(title=title, body=body, source=source, origin="crafted")])
+
+
+def test_a_story_the_database_cannot_encode_fails_its_source_alone_and_is_recorded(
+    store: Store,
+) -> None:
+    ctx = Context(tz=TRIPOLI, now=NOW)
+    wire, other = SourceSpec("wire", path="wire/*.jsonl"), SourceSpec("other", path="o.md")
+    # a low surrogate alone (as a JSON "\\udc9a" escape gives), in the middle of a title
+    bad = save_outcome(wire, _collected("wire", "وزارة الصحة \udc9a تعلن النتائج"), ctx, store, 0.1)
+    good = save_outcome(other, _collected("other", "وزارة الصحة تعلن النتائج"), ctx, store, 0.1)
+    assert bad.outcome is PollStatus.FAILED and bad.batch.new == 0
+    assert str(bad.errors[0]).startswith("wire: ")
+    assert good.outcome is PollStatus.OK and good.batch.new == 1
+    rows = {row["name"]: row for row in store.source_rows()}
+    assert rows["wire"]["last_outcome"] == "failed" and rows["wire"]["failures"] == 1
+    assert rows["wire"]["last_poll_at"] == NOW and rows["wire"]["last_error"].startswith("wire: ")
+    assert rows["wire"]["total"] == 0 and rows["other"]["total"] == 1
+    assert rows["other"]["last_outcome"] == "ok" and rows["other"]["failures"] == 0
+
+
+def test_a_failed_store_write_keeps_no_validators(store: Store) -> None:
+    """A URL source whose batch could not be stored must fetch everything again:
+    remembering its ETag would make the next poll a 304 and lose the stories."""
+    from sources.base import SourceState
+
+    spec = SourceSpec("agency", url="https://agency.example/ar/rss.xml")
+    collected = _collected("agency", "خبر \ud83d عاجل")  # a high surrogate without its pair
+    collected.state = SourceState(etag='"v1"')
+    collected.status = 200
+    report = save_outcome(spec, collected, Context(tz=TRIPOLI, now=NOW), store, 0.2)
+    assert report.outcome is PollStatus.FAILED and report.status == 200
+    assert store.source_states("agency").get("agency", SourceState()).etag is None

@@ -305,14 +305,18 @@ def test_items_without_title_or_link() -> None:
 
 def test_bidi_controls_are_removed_from_titles() -> None:
     raw = RawEntry(title="\u202eخبر\u202c عاجل", link="https://www.goud.ma/a/")
-    item = build_item(raw, source="goud", base_url=URL, tz=TRIPOLI, now=NOW)
+    item = build_item(raw, source="goud", base_url=URL, tz=TRIPOLI, now=NOW).item
     assert item.title == "خبر عاجل"
 
 
 def test_javascript_links_are_not_item_urls() -> None:
     raw = RawEntry(title="خبر", link="javascript:alert(1)", image="javascript:alert(2)")
-    item = build_item(raw, source="goud", base_url=URL, tz=TRIPOLI, now=NOW)
-    assert item.url is None and item.image is None
+    built = build_item(raw, source="goud", base_url=URL, tz=TRIPOLI, now=NOW)
+    assert built.item.url is None and built.item.image is None
+    assert built.warnings == (
+        "url 'javascript:alert(1)' dropped from «خبر»: only http and https links are published",
+        "image 'javascript:alert(2)' dropped from «خبر»: only http and https links are published",
+    )
 
 
 def test_relative_dates_are_replaced_by_first_seen_so_output_is_stable() -> None:
@@ -339,3 +343,110 @@ def test_relative_dates_are_replaced_by_first_seen_so_output_is_stable() -> None
         for when in (now, now + timedelta(minutes=5))
     ]
     assert [r.items[0].published for r in reads] == [None, None]
+
+
+# -- hostile entries (tests/data/hardening/) --------------------------------------------
+
+HARDENING = DATA.parent / "hardening"
+DROPPED = "only http and https links are published"
+
+
+def parse_hostile(name: str) -> FeedResult:
+    text = (HARDENING / name).read_text("utf-8")
+    return parse_feed(text, url=URL, source="goud", tz=TRIPOLI, now=NOW)
+
+
+def test_rss_surrogate_references_become_replacement_characters() -> None:
+    result = parse_hostile("hostile-rss.xml")
+    first = result.items[0]
+    assert first.title == "كوريا \ufffd داعمة المغرب على الصحرا ديالو"
+    assert (first.id, first.author, first.tags) == (
+        "goud-\ufffd-1",
+        "هيئة التحرير \ufffd",
+        ("\ufffdسياسة",),
+    )
+    for item in result.items:
+        for text in (item.title, item.body, item.summary, item.id or "", item.author or ""):
+            text.encode("utf-8")
+
+
+@pytest.mark.parametrize("reference", ["&#x110000;", "&#99999999999999999999;", "&#xDFFF;"])
+def test_references_to_no_character_do_not_stop_the_lenient_parser(reference: str) -> None:
+    text = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>كود</title><item>'
+        f"<title>{KOREA} {reference}</title><link>https://www.goud.ma/a/</link></item>"
+        "</channel></rss>"
+    )
+    item = parse_feed(text, url=URL, source="goud", tz=TRIPOLI, now=NOW).items[0]
+    assert item.title == f"{KOREA} \ufffd"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "hostile-rss.xml",
+            [
+                f"entry 1: url 'JaVaScRiPt:alert(document.cookie)' dropped from «كوريا \ufffd "
+                f"داعمة المغرب على الصحرا ديالو»: {DROPPED}",
+                "entry 1: image 'data:image/png;base64,iVBORw0KGgo=' dropped from «كوريا \ufffd "
+                f"داعمة المغرب على الصحرا ديالو»: {DROPPED}",
+                f"entry 2: url 'vbscript:msgbox(1)' dropped from «{HRIG}»: {DROPPED}",
+            ],
+        ),
+        (
+            "hostile-atom.xml",
+            [
+                "entry 1: url 'java\\tscript:alert(1)' dropped from «ها المشاكل بداو. العميد "
+                f"بنعطية طار من التشكيلة الرسمية ضد اسبانيا»: {DROPPED}"
+            ],
+        ),
+        (
+            "hostile-feed.json",
+            [
+                "entry 1: url 'data:text/html,<script>alert(1)</script>' dropped from «كوريا "
+                f"\ufffd داعمة المغرب على الصحرا ديالو»: {DROPPED}",
+                "entry 1: image 'JAVASCRIPT:alert(1)' dropped from «كوريا \ufffd داعمة المغرب "
+                f"على الصحرا ديالو»: {DROPPED}",
+                f"entry 2: image 'vbscript:msgbox(1)' dropped from «{HRIG}»: {DROPPED}",
+            ],
+        ),
+    ],
+)
+def test_script_links_in_feeds_are_dropped_and_said(name: str, expected: list[str]) -> None:
+    result = parse_hostile(name)
+    assert len(result.items) == (1 if name == "hostile-atom.xml" else 2)
+    for item in result.items:
+        assert item.url is None or item.url.startswith("https://")
+        assert item.image is None or item.image.startswith("https://")
+    said = [m for m in errors(result) if "dropped" in m]
+    assert said == [f"goud: {URL}: {line}" for line in expected]
+
+
+def test_json_feed_surrogates_in_every_field() -> None:
+    first = parse_hostile("hostile-feed.json").items[0]
+    assert first.title == "كوريا \ufffd داعمة المغرب على الصحرا ديالو"
+    assert first.author == "\U0010ffff\ufffdهيئة التحرير"  # a valid pair is one character
+    assert (first.id, first.tags) == ("goud-\ufffd-1", ("سياسة\ufffd",))
+
+
+def test_deeply_nested_json_feed_is_a_clear_error() -> None:
+    deep = '{"version": "https://jsonfeed.org/version/1.1", "items": ' + "[" * 100_000
+    with pytest.raises(ParseError, match="JSON nested too deeply"):
+        parse_feed(deep + "]" * 100_000 + "}", url=URL, source="goud", tz=TRIPOLI, now=NOW)
+
+
+def test_an_entry_with_deeply_nested_html_is_skipped_alone() -> None:
+    body = "&lt;div&gt;" * 30_000 + "نص"
+    text = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>كود</title>'
+        f"<item><title>{KOREA}</title><link>https://www.goud.ma/a/</link>"
+        f"<description>{body}</description></item>"
+        f"<item><title>{HRIG}</title><link>https://www.goud.ma/b/</link></item>"
+        "</channel></rss>"
+    )
+    result = parse_feed(text, url=URL, source="goud", tz=TRIPOLI, now=NOW)
+    assert [i.title for i in result.items] == [HRIG]
+    assert errors(result) == [
+        f"goud: {URL}: entry 1: HTML nested too deeply (30000 levels, at most 1000): skipped"
+    ]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -7,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from feeds.identity import identify
-from feeds.store import SCHEMA_VERSION, Store
+from feeds.store import SCHEMA_VERSION, PollRecord, PublishRecord, Store
 from sources.errors import StoreError
 from sources.item import Item
 
@@ -186,3 +189,160 @@ def test_a_story_stays_with_the_source_that_brought_it(store: Store) -> None:
     result, _ = store.save_batch("politics", [section], now=NOW + timedelta(hours=1))
     assert result.duplicate == 1 and result.updated == 0
     assert [i.source for i in store.latest(["s", "politics"], 10)] == ["s"]
+
+
+def test_publish_outcome_keeps_the_last_attempt_and_the_last_success(store: Store) -> None:
+    assert store.last_publish() is None
+    store.record_publish(NOW, None)
+    assert store.last_publish() == PublishRecord(at=NOW, error=None, ok_at=NOW)
+    later = NOW + timedelta(minutes=5)
+    store.record_publish(later, "public/index.html: لا يمكن الكتابة (Permission denied)")
+    record = store.last_publish()
+    assert record is not None
+    assert record.at == later and record.ok_at == NOW
+    assert record.error == "public/index.html: لا يمكن الكتابة (Permission denied)"
+    store.record_publish(later + timedelta(minutes=1), None)
+    assert store.last_publish() == PublishRecord(
+        at=later + timedelta(minutes=1), error=None, ok_at=later + timedelta(minutes=1)
+    )
+
+
+def test_a_store_of_the_previous_schema_version_is_upgraded(database_url: str) -> None:
+    first = Store.open(database_url)
+    first.save_batch("s", [_entry("خبر من قبل الترقية")], now=NOW)
+    first.close()
+    # what schema version 1 was: no publishes table
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("drop table publishes"))
+        conn.execute(text("update meta set value='1' where key='schema_version'"))
+    engine.dispose()
+    upgraded = Store.open(database_url)
+    try:
+        assert [i.title for i in upgraded.latest(["s"], 5)] == ["خبر من قبل الترقية"]
+        assert upgraded.last_publish() is None
+        upgraded.record_publish(NOW, "تعذر النشر")
+        assert upgraded.last_publish() == PublishRecord(at=NOW, error="تعذر النشر", ok_at=None)
+        with upgraded.engine.connect() as conn:
+            version = conn.execute(
+                text("select value from meta where key='schema_version'")
+            ).scalar()
+        assert version == str(SCHEMA_VERSION) == "2"
+    finally:
+        upgraded.close()
+
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://nashra:s3cret@db.example/akhbar",
+        "postgresql+psycopg://nashra:s3cret@db.example/akhbar",
+        "postgres://nashra:s3cret@db.example/akhbar",
+    ],
+)
+def test_postgresql_without_its_driver_says_how_to_install_it(url: str) -> None:
+    # a real import failure: psycopg cannot be imported in this process
+    program = (
+        "import sys\n"
+        "sys.modules['psycopg'] = None\n"
+        "from feeds.store import Store\n"
+        "from sources.errors import StoreError\n"
+        "try:\n"
+        f"    Store.open({url!r})\n"
+        "except StoreError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    message = done.stdout.strip()
+    assert message.endswith("PostgreSQL needs its driver: pip install 'nashra[postgres]'")
+    assert "db.example/akhbar" in message and "s3cret" not in message
+    assert "\n" not in message
+
+
+def test_unreachable_postgresql_is_a_store_error_without_the_password() -> None:
+    url = "postgresql+psycopg://nashra:s3cret@127.0.0.1:1/akhbar"
+    with pytest.raises(StoreError) as caught:
+        Store.open(url)
+    message = str(caught.value)
+    assert message.startswith(
+        "cannot open the store postgresql+psycopg://nashra:***@127.0.0.1:1/akhbar: "
+    )
+    assert "s3cret" not in message and "\n" not in message
+
+
+def test_a_store_in_a_folder_that_cannot_exist_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "حالة"
+    blocker.write_text("ملف عادي وليس مجلدا", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"^cannot open the store sqlite:///.*/حالة/nashra\.db: "):
+        Store.open(f"sqlite:///{blocker / 'nashra.db'}")
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "nashra.db"
+    path.write_bytes("نشرة الأخبار\n".encode() * 200)
+    with pytest.raises(StoreError) as caught:
+        Store.open(f"sqlite:///{path}")
+    assert str(caught.value) == f"cannot open the store sqlite:///{path}: file is not a database"
+
+
+def test_a_locked_database_is_a_store_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "nashra.db"
+    store = Store.open(f"sqlite:///{path}?timeout=0.2")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        poll = PollRecord("wire", "url", "https://wire.example/", 60, NOW, "ok")
+        writes = [
+            lambda: store.save_poll([_entry("خبر عاجل")], [], poll),
+            lambda: store.save_batch("s", [_entry("خبر عاجل")], now=NOW),
+            lambda: store.record_poll(poll),
+            lambda: store.record_publish(NOW, None),
+            lambda: store.sync_sources([_spec("a")], NOW),
+            lambda: store.claim_due(NOW, 10, 30),
+            lambda: store.mark_pages([("x", "y")]),
+            lambda: store.expire(NOW, NOW),
+        ]
+        for write in writes:
+            with pytest.raises(StoreError) as caught:
+                write()
+            assert str(caught.value).startswith("cannot ")
+            assert str(caught.value).endswith(
+                f" the store sqlite:///{path}?timeout=0.2: database is locked"
+            )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()
+
+
+def test_every_public_store_method_is_behind_the_error_boundary() -> None:
+    public = [
+        name
+        for name, value in vars(Store).items()
+        if callable(value) and not name.startswith("_") and name not in ("open", "errors")
+    ]
+    assert len(public) >= 20
+    assert [name for name in public if not hasattr(getattr(Store, name), "__wrapped__")] == []
+
+
+def test_reading_a_store_whose_tables_are_gone_is_a_store_error(database_url: str) -> None:
+    store = Store.open(database_url)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(text("drop table items"))
+        with pytest.raises(
+            StoreError, match=r"^cannot read the store (sqlite|postgresql)\S*: .*items"
+        ):
+            store.latest(["s"], 10)
+        with pytest.raises(
+            StoreError, match=r"^cannot read the store (sqlite|postgresql)\S*: .*items"
+        ):
+            list(store.pages_due("f", set()))
+    finally:
+        store.close()

@@ -218,3 +218,20 @@ def test_legacy_encoded_page_with_meta_charset(server: TestServer, ctx: Context)
     spec = SourceSpec(name="goud", url=url, allow_private=True, selectors=tuple(CSS.items()))
     titles = [i.title for i in collect(spec, ctx).items]
     assert titles == [TITLES[0], TITLES[1].replace("لحريگ", "لحريك"), TITLES[2]]
+
+
+def test_script_links_and_controls_from_selectors_never_reach_an_item() -> None:
+    text = (DATA.parent / "hardening" / "hostile-page.html").read_text("utf-8")
+    result = parse_page(text, url=PAGE, selectors=CSS, source="goud", tz=TRIPOLI, now=NOW)
+    first, second = result.items
+    assert (first.url, first.image) == (None, None)
+    assert second.url == "https://www.goud.ma/hrig/" and second.image is None
+    assert second.title == "لحريگ لسبتة: السلطات تدخلات هاد المرة"  # DEL and U+0001 removed
+    dropped = "only http and https links are published"
+    assert [str(e) for e in result.errors] == [
+        f"goud: {PAGE}: item 1: url 'JavaScript:alert(document.cookie)' dropped from "
+        f"«{TITLES[0]}»: {dropped}",
+        f"goud: {PAGE}: item 1: image 'data:image/svg+xml,<svg onload=alert(1)>' dropped from "
+        f"«{TITLES[0]}»: {dropped}",
+        f"goud: {PAGE}: item 2: image 'vbscript:msgbox(1)' dropped from «{TITLES[1]}»: {dropped}",
+    ]

@@ -1,0 +1,49 @@
+"""The daemon's jobs on APScheduler: every APScheduler call lives in this module.
+
+``feeds.daemon`` only exposes plain async jobs (dispatch, housekeeping, render)
+and asks for a rebuild through the ``Jobs`` interface; this adapter times them
+with APScheduler 3 (in-memory job store, asyncio executor).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from feeds.daemon import Daemon, DaemonSettings
+
+
+class ApsJobs:
+    """The daemon's jobs on APScheduler 3 (in-memory job store, asyncio executor)."""
+
+    def __init__(self, daemon: Daemon, settings: DaemonSettings) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self.daemon = daemon
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        self.scheduler.add_job(
+            daemon.dispatch, "interval", seconds=settings.tick, id="dispatch",
+            misfire_grace_time=max(30, int(settings.tick * 10)), next_run_time=datetime.now(UTC), **common,
+        )  # fmt: skip
+        self.scheduler.add_job(
+            daemon.housekeeping, "interval", seconds=settings.housekeeping, id="housekeeping",
+            misfire_grace_time=int(settings.housekeeping), next_run_time=datetime.now(UTC), **common,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+    def render_soon(self, delay: float) -> None:
+        """Run ``Daemon.render`` once after ``delay`` seconds, unless already pending."""
+        from apscheduler.jobstores.base import ConflictingIdError
+
+        when = datetime.now(UTC) + timedelta(seconds=delay)
+        with contextlib.suppress(ConflictingIdError):  # a rebuild is already pending
+            self.scheduler.add_job(
+                self.daemon.render, "date", run_date=when, id="render", misfire_grace_time=3600,
+            )  # fmt: skip

@@ -1,0 +1,190 @@
+"""Publishing from a store: what any store holds is published safely, only
+nashra's own temporary files are cleaned up, and each outcome is recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from feeds.atomic import STALE_AFTER, temporary_name
+from feeds.identity import Entry, identify
+from feeds.publish import publish
+from feeds.store import Store
+from sources.errors import PublishError
+from sources.item import Item
+from tests.conftest import NOW, Site
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+FOREIGN_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def opened(database_url: str) -> Iterator[Store]:
+    store = Store.open(database_url)
+    yield store
+    store.close()
+
+
+def _raw(entry: Entry, **fields: object) -> Entry:
+    """The entry as a store written by an earlier version, or by hand, may hold
+    it: values set past whatever checks ``Item`` makes today."""
+    for name, value in fields.items():
+        object.__setattr__(entry.item, name, value)
+    return entry
+
+
+def _entry(title: str, body: str, ident: str) -> Entry:
+    return identify(Item(title=title, body=f"<p>{body}</p>", source="libya", id=ident))
+
+
+def _hostile(store: Store) -> list[Entry]:
+    entries = [
+        replace(
+            _raw(
+                _entry("انطلاق معرض طرابلس الدولي", "افتتح اليوم المعرض.", "1"),
+                url="JAVASCRIPT:alert(1)",
+                image="data:image/svg+xml,<svg onload=alert(1)>",
+            ),
+            id="javascript:alert(document.cookie)",
+        ),
+        _raw(
+            _entry("بنغازي تستقبل الوفد", "وصل الوفد إلى بنغازي.", "2"),
+            url="\tvbscript:msgbox(1)",
+            image="file:///etc/passwd",
+            body='<p>التفاصيل <a href="javascript:alert(2)">هنا</a>'
+            '<img src="data:image/gif;base64,R0lGOD"></p>',
+        ),
+        _raw(
+            _entry("سبها\x1b تحتفل\x85 بالمهرجان\ufffe", "احتفلت\x0b سبها\x7f بالمهرجان.", "3"),
+            summary="ملخص\x1b المهرجان",
+            author="مراسل\x85 الجنوب",
+            tags=("ثقافة\x7f",),
+        ),
+    ]
+    store.save_batch("libya", entries, now=NOW)
+    return entries
+
+
+def _links(public: Path) -> dict[Path, list[str]]:
+    """Every link and image URL in every file published, by file."""
+    found: dict[Path, list[str]] = {}
+    for path in sorted(public.rglob("*")):
+        if path.suffix == ".html":
+            page = lxml.html.document_fromstring(path.read_bytes())
+            found[path] = [value for _e, _a, value, _p in page.iterlinks()]
+        elif path.suffix == ".xml":
+            tree = etree.parse(str(path))
+            found[path] = [
+                *tree.xpath("//@href | //@url | //link/text()"),
+                *tree.xpath("//guid[not(@isPermaLink='false')]/text()"),
+                *tree.xpath("//*[local-name()='entry']/*[local-name()='id']/text()"),
+            ]
+        elif path.suffix == ".json":
+            feed = json.loads(path.read_text("utf-8"))
+            keys = ("url", "external_url", "image", "banner_image")
+            found[path] = [feed["home_page_url"], feed["feed_url"]] + [
+                item[key] for item in feed["items"] for key in keys if key in item
+            ]
+    return found
+
+
+def test_script_links_in_a_store_are_never_published(site: Site, opened: Store) -> None:
+    entries = _hostile(opened)
+    publish(site.config(), opened)
+    found = _links(site.public)
+    assert {p.name for p in found} >= {"index.html", "rss.xml", "atom.xml", "feed.json"}
+    for path, links in found.items():
+        assert links, path
+        for link in links:
+            assert link.startswith(("https://", "urn:")), (path, link)
+        assert not FOREIGN_SCHEME.search(path.read_text("utf-8")), path
+    # the stories whose own URL may not be published link to their pages, which exist
+    for entry in entries:
+        page = site.public / "stories" / f"{entry.slug}.html"
+        assert page.is_file()
+        assert (
+            f"https://news.example.org/stories/{entry.slug}.html"
+            in found[site.public / "index.html"]
+        )
+
+
+def test_control_characters_in_a_store_reach_no_output(site: Site, opened: Store) -> None:
+    entries = _hostile(opened)
+    publish(site.config(), opened)
+    for path in site.public.rglob("*.*"):
+        assert not FORBIDDEN.search(path.read_text("utf-8")), path
+    index = lxml.html.document_fromstring((site.public / "index.html").read_bytes())
+    assert "سبها تحتفل بالمهرجان" in index.xpath("//li/a/text()")
+    page = site.public / "stories" / f"{entries[2].slug}.html"
+    story = lxml.html.document_fromstring(page.read_bytes())
+    assert story.findtext(".//h1") == "سبها تحتفل بالمهرجان"
+    assert story.findtext(".//article/p") == "احتفلت سبها بالمهرجان."
+    assert "مراسل الجنوب" in story.text_content()
+    rss = etree.parse(str(site.public / "all" / "rss.xml"))
+    assert "سبها تحتفل بالمهرجان" in rss.xpath("//item/title/text()")
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    sabha = next(i for i in feed["items"] if i["title"] == "سبها تحتفل بالمهرجان")
+    assert sabha["summary"] == "ملخص المهرجان" and sabha["tags"] == ["ثقافة"]
+
+
+FOREIGN = (".x.tmp", ".feed.xml.tmp", "foo.tmp", ".index.html.k2j4h5g6.tmp", "rss.xml.tmp")
+
+
+def test_a_publish_removes_only_its_own_stale_temporaries(site: Site, opened: Store) -> None:
+    old = time.time() - STALE_AFTER - 60
+    theirs: list[Path] = []
+    for folder in (site.public, site.public / "all", site.public / "mirror" / "deep"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in FOREIGN:
+            (folder / name).write_text("ملف برنامج آخر", "utf-8")
+            os.utime(folder / name, (old, old))
+            theirs.append(folder / name)
+    not_a_file = site.public / "mirror" / ".a.tmp"
+    not_a_file.mkdir()
+    (not_a_file / "keep.txt").write_text("محفوظ", "utf-8")
+    os.utime(not_a_file, (old, old))
+    stale = site.public / "all" / temporary_name("rss.xml")
+    stale.write_bytes(b"<rss")
+    os.utime(stale, (old, old))
+    in_flight = site.public / "all" / temporary_name("atom.xml")
+    in_flight.write_bytes(b"<feed")
+
+    _hostile(opened)
+    publish(site.config(), opened)
+    assert all(p.read_text("utf-8") == "ملف برنامج آخر" for p in theirs)
+    assert (not_a_file / "keep.txt").read_text("utf-8") == "محفوظ"
+    assert not stale.exists()
+    assert in_flight.exists()
+    assert (site.public / "all" / "rss.xml").is_file()
+
+
+def test_publish_records_its_outcome(site: Site, opened: Store) -> None:
+    assert opened.last_publish() is None
+    blocker = site.root / "blocked"
+    blocker.write_text("ملف عادي وليس مجلدا", "utf-8")
+    text = site.config_path.read_text("utf-8")
+    site.config_path.write_text(
+        text.replace("[site]\n", '[site]\npublic_dir = "blocked/public"\n'), "utf-8"
+    )
+    with pytest.raises(PublishError) as caught:
+        publish(site.config(), opened, now=NOW)
+    failed = opened.last_publish()
+    assert failed is not None and failed.at == NOW and failed.ok_at is None
+    assert failed.error == str(caught.value)
+    assert str(blocker / "public") in failed.error
+
+    site.config_path.write_text(text, "utf-8")
+    later = NOW.replace(hour=13)
+    publish(site.config(), opened, now=later)
+    done = opened.last_publish()
+    assert done is not None and done.error is None and done.at == done.ok_at == later
