@@ -152,7 +152,7 @@ def cli(ctx: click.Context, config: str | None, log_level: str, log_format: str)
     )
     logging.basicConfig(level=log_level.upper(), handlers=[handler], force=True)
     if log_level != "debug":  # the libraries' own chatter: a line per job or request
-        for chatty in ("apscheduler", "httpx", "httpcore", "trafilatura"):
+        for chatty in ("apscheduler", "httpx", "httpcore", "trafilatura", "alembic"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
@@ -302,9 +302,17 @@ def _item_json(item: Item) -> dict[str, Any]:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print a JSON array of the items, all fields."
 )
-@click.option("--format", "fmt", help="Override detection: bulletin, markdown, jsonl, json.")
+@click.option(
+    "--format", "fmt", help="Override detection: bulletin, markdown, jsonl, json, docx, html, feed."
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="For a bulletin (text, Word or HTML): what each line or paragraph was taken for "
+    "(header, headline, separator, list item…) and why.",
+)
 @click.pass_context
-def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None:
+def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None, explain: bool) -> None:
     """Show the items a source file yields; stores nothing.
 
     Uses the time zone and word tables of the configuration when there is one.
@@ -313,6 +321,7 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None
     Example:
       nashra parse examples/bulletin-libya.txt
       nashra parse news.jsonl --json | jq '.[].title'
+      nashra parse bulletin.txt --explain
     """
     config: Config | None = None
     if Path(config_path(ctx.obj.get("config"))).exists():
@@ -325,6 +334,11 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None) -> None
         if config
         else Context(tz=ZoneInfo("UTC"), now=now)
     )
+    if explain:
+        from sources.explain import explain_file
+
+        click.echo("\n".join(explain_file(file, pctx, fmt=fmt)))
+        ctx.exit(EXIT_OK)
     parsed = parse_file(file, pctx, fmt=fmt)
     if as_json:
         click.echo(json.dumps([_item_json(i) for i in parsed.items], ensure_ascii=False, indent=2))

@@ -14,15 +14,14 @@ no other publisher can still be writing it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
-import socket
 import stat
 import time
 from pathlib import Path
 
+from feeds.node import HOST, process_gone
 from sources.errors import PublishError
 
 TEMPORARY = re.compile(
@@ -30,7 +29,6 @@ TEMPORARY = re.compile(
 )
 """The names of nashra's own temporary files, and no others."""
 
-HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 STALE_AFTER = 15 * 60.0
 """Seconds after which a temporary file of nashra's is left over, not in flight."""
@@ -102,20 +100,6 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _writer_gone(host: str, pid: int) -> bool:
-    """Whether the process that named a temporary file is known to be gone: it ran
-    on this machine and no process has its id any more."""
-    if host != HOST or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # another user's process, or a pid out of range: not ours to judge
-        return False
-    return False
-
-
 def is_stale_temporary(name: str, status: os.stat_result, now: float) -> bool:
     """Whether a directory entry is a temporary file of nashra's left over by a
     killed run: nashra's name, a regular file, and its writer gone or the file
@@ -125,7 +109,7 @@ def is_stale_temporary(name: str, status: os.stat_result, now: float) -> bool:
         return False
     if now - status.st_mtime >= STALE_AFTER:
         return True
-    return _writer_gone(match["host"], int(match["pid"]))
+    return process_gone(match["host"], int(match["pid"]))
 
 
 def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> int:

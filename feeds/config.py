@@ -342,7 +342,7 @@ SOURCE_KEYS = (
 )
 """The keys of a ``[[sources]]`` table."""
 
-BULLETIN_KEYS = ("topic_markers", "continuations")
+BULLETIN_KEYS = ("topic_markers", "continuations", "header_words", "closings", "agencies")
 """The keys of the ``[bulletin]`` table."""
 
 
@@ -449,7 +449,11 @@ def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
         raise ConfigError(path, "must be a table", key="bulletin")
     b = _Reader(path, bulletin, "bulletin", set(BULLETIN_KEYS))
     words = DEFAULT_WORDS.extended(
-        topic_markers=b.strings("topic_markers"), continuations=b.strings("continuations")
+        topic_markers=b.strings("topic_markers"),
+        continuations=b.strings("continuations"),
+        header_words=b.strings("header_words"),
+        closings=b.strings("closings"),
+        agencies=b.strings("agencies"),
     )
     return Config(
         path=path, site=site, sources=sources, feeds=feeds, words=words, fetch=_fetch(path, data)

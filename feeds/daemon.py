@@ -77,6 +77,10 @@ class SourceQueue(Protocol):
 
     def release(self, names: Sequence[str]) -> None: ...
 
+    def release_orphans(self) -> list[str]:
+        """Take back the claims of this machine's processes that are gone."""
+        ...
+
     def next_poll(self, name: str) -> datetime | None:
         """When the source is polled next (None: never, or unknown)."""
         ...
@@ -111,6 +115,9 @@ class StoreQueue:
 
     def release(self, names: Sequence[str]) -> None:
         self.store.release(names)
+
+    def release_orphans(self) -> list[str]:
+        return self.store.release_orphans()
 
     def next_poll(self, name: str) -> datetime | None:
         row = next((r for r in self.store.source_rows() if r["name"] == name), None)
@@ -228,6 +235,14 @@ class Daemon:
         """Sync the schedule with the configuration, start the workers, render once."""
         self.jobs = jobs
         await asyncio.to_thread(self.queue.sync, self.config.sources, self.clock())
+        orphans = await asyncio.to_thread(self.queue.release_orphans)
+        if orphans:
+            log.info(
+                "took back %d sources claimed by a nashra process that is gone: %s",
+                len(orphans),
+                ", ".join(orphans[:10]),
+                extra={"fields": {"event": "orphans", "sources": orphans}},
+            )
         self._workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.workers)]
         self._start_watching()
         self._dirty = True

@@ -118,7 +118,10 @@ class Collector(Protocol):
 
 @dataclass(slots=True)
 class Parsed:
-    """What parsing one file gave: its items and the problems with parts of it."""
+    """What parsing one file gave: its items, the problems with parts of it, and
+    notices: things dropped from items that are still published (a script link),
+    said once when the file is read and not counted against it."""
 
     items: list[Item] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
+    notices: list[SourceError] = field(default_factory=list)

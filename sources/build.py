@@ -143,8 +143,8 @@ def headline(text: str) -> str:
     """A title from text: the first sentence of its first line, without a final
     full stop, cut to ``TITLE_WORDS`` words and ``TITLE_CHARS`` characters
     (``…`` marks a cut)."""
-    first = next((line for line in clean_text(text).split("\n") if line.strip()), "")
-    clean = plain(first)
+    # the first line with something to read: bidi controls and spaces alone are not
+    clean = next((line for line in map(plain, clean_text(text).split("\n")) if line), "")
     end = _SENTENCE_END.search(clean)
     sentence = clean[: end.end()] if end else clean
     sentence = sentence.rstrip(".").rstrip() or clean

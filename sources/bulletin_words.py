@@ -14,6 +14,21 @@ of those words live here, in one ``BulletinWords`` value:
     «من جهته»، «في سياق متصل»، «يذكر أن». A short line followed by such a
     paragraph is a subheading, not a new headline.
 
+``header_words``
+    Phrases that open the name of a bulletin in its header, at the top of the
+    file: «نشرة أخبار الساعة الثامنة»، «موجز الأنباء». A header line is not a
+    story (a date line there is recognised without words: ``sources.dates``).
+
+``closings``
+    Phrases that open a closing line: «انتهت النشرة»، «تابعونا على…»، «إلى
+    اللقاء». A closing line is not a story and is never part of one.
+
+``agencies``
+    News agencies as datelines name them, a story's first words: «بنغازي (وال)
+    –»، «الرباط - و م ع -». Each entry is ``name`` or ``name=variant|variant``;
+    the name is the story's author when it has none. Dots and spaces do not
+    count when comparing («أ.ف.ب» = «أ ف ب» = «افب»).
+
 ``stems``
     Reporting verbs and particles that continue a story when the conjunction
     و or ف is attached to them: «وأضاف»، «فقال»، «وأكدت»، «وأشاروا». A first
@@ -32,6 +47,11 @@ Why there is no "starts with و" rule: و is also the first root letter of many
 words (وجّهت، وقّع، وصل، وافق، وضع، وزير، وزارة), so a paragraph opening with
 one of those is the lede of a new story. Only the listed words, phrases and
 stems count.
+
+Beyond the table, ``sources.bulletin`` also reads some of these by shape: topic
+shifts such as «على الصعيد X،» or «أما في …، فـ», closing lines at the end of
+a bulletin («انتهى موجز…», «مع تحيات…»), and agencies the table does not know
+(«(سونا)», «- واما -»). The table is still where a newsroom's own words go.
 
 To extend the table, add entries here (for everyone) or in the ``[bulletin]``
 table of ``nashra.toml`` (``topic_markers = [...]``, ``continuations = [...]``),
@@ -54,12 +74,19 @@ class BulletinWords:
     continuations: tuple[str, ...]
     stems: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ("ت", "وا", "ا", "ن")
+    header_words: tuple[str, ...] = ()
+    closings: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
 
     def extended(
         self,
         topic_markers: Iterable[str] = (),
         continuations: Iterable[str] = (),
         stems: Iterable[str] = (),
+        *,
+        header_words: Iterable[str] = (),
+        closings: Iterable[str] = (),
+        agencies: Iterable[str] = (),
     ) -> BulletinWords:
         """A copy with more entries appended; duplicates are dropped, order is kept."""
         return BulletinWords(
@@ -67,6 +94,9 @@ class BulletinWords:
             continuations=_merge(self.continuations, continuations),
             stems=_merge(self.stems, stems),
             suffixes=self.suffixes,
+            header_words=_merge(self.header_words, header_words),
+            closings=_merge(self.closings, closings),
+            agencies=_merge(self.agencies, agencies),
         )
 
 
@@ -90,6 +120,12 @@ DEFAULT_WORDS = BulletinWords(
         "في موضوع آخر",
         "في ملف آخر",
         "في قضية أخرى",
+        "في شأن منفصل",
+        "في شأن مختلف",
+        "في خبر منفصل",
+        "في موضوع منفصل",
+        "على صعيد مختلف",
+        "من ناحية ثانية",
     ),
     continuations=(
         # Conjunctions and particles, as whole first words.
@@ -128,6 +164,18 @@ DEFAULT_WORDS = BulletinWords(
         "إلى ذلك",
         "إلى جانب ذلك",
         "جاء ذلك",
+        "يأتي ذلك",
+        "في الأثناء",
+        "في هذه الأثناء",
+        "في الوقت نفسه",
+        "في الوقت ذاته",
+        "في سياق ذي صلة",
+        "في المقابل",
+        "علاوة على ذلك",
+        "فضلا عن ذلك",
+        "بالإضافة إلى ذلك",
+        "من ناحيته",
+        "من ناحيتها",
     ),
     stems=(
         "أضاف",
@@ -156,5 +204,75 @@ DEFAULT_WORDS = BulletinWords(
         "كان",
         "تأتي",
         "يأتي",
+    ),
+    header_words=(
+        "نشرة",
+        "النشرة",
+        "موجز",
+        "ملخص",
+        "حصاد",
+        "أبرز الأخبار",
+        "أهم الأخبار",
+        "أبرز العناوين",
+        "أهم العناوين",
+        "عناوين الأخبار",
+        "أخبار الساعة",
+        "أخبار اليوم",
+    ),
+    closings=(
+        "انتهت النشرة",
+        "انتهى الموجز",
+        "نهاية النشرة",
+        "نهاية الموجز",
+        "إلى هنا تنتهي",
+        "هنا تنتهي",
+        "بهذا تنتهي",
+        "بهذا نصل إلى نهاية",
+        "كانت هذه نشرة",
+        "كانت هذه النشرة",
+        "هذه كانت نشرة",
+        "هذه كانت النشرة",
+        "كان هذا موجز",
+        "تابعونا على",
+        "تابعونا عبر",
+        "تابعونا في",
+        "تابعوا",
+        "إلى اللقاء",
+        "الى اللقاء",
+        "نلقاكم",
+        "نلتقيكم",
+        "نلتقي في",
+        "شكرا لمتابعتكم",
+        "شكرا على المتابعة",
+        "دمتم",
+        "في أمان الله",
+    ),
+    agencies=(
+        "رويترز",
+        "أ ف ب=فرانس برس|وكالة فرانس برس|فرانس بريس",
+        "أ ب=أسوشيتد برس|اسوشيتدبرس",
+        "د ب أ",
+        "وكالات=الوكالات",
+        "وال=وكالة الأنباء الليبية",
+        "لانا",
+        "سانا",
+        "واس",
+        "وام",
+        "قنا",
+        "كونا",
+        "بترا",
+        "واف",
+        "وفا",
+        "بنا",
+        "سبأ",
+        "واع",
+        "أ ش أ",
+        "و م ع=ومع|لاماب",
+        "الأناضول=وكالة الأناضول",
+        "شينخوا=شينخوا",
+        "سبوتنيك",
+        "تاس",
+        "إرنا",
+        "العمانية",
     ),
 )

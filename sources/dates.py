@@ -5,8 +5,16 @@ seconds, and strings. Strings are tried, in order, as RFC 822 (feeds), ISO 8601,
 then natural Arabic with dateparser (``ar``, then the regional month names of
 ``ar-SY``, ``ar-MA`` and ``ar-DZ``, which dateparser cannot take in one call),
 then English. It returns ``None`` rather than raising for anything it cannot
-read, and rejects dates before 1800 (a Hijri year such as ``1446/06/10`` would
-otherwise be read as Gregorian) or after 2200.
+read, and rejects dates before 1800 (an unmarked Hijri year such as
+``1446/06/10`` would otherwise be read as Gregorian) or after 2200.
+
+Before dateparser sees it, a string is put in one calendar: the marker «م»
+(ميلادي) after a Gregorian year is dropped («5 سبتمبر 2020م»; after a time it is
+still مساءً), a dual date keeps its Gregorian side («15 ربيع الأول 1442 هـ
+الموافق 1 نوفمبر 2020», either order, with or without «الموافق»), and a Hijri-only
+date (a Hijri month name, or a numeric date marked «هـ») is converted with
+hijridate's Umm al-Qura calendar (1343-1500 AH; outside it, or on a day the
+month does not have, the date is None).
 
 Naive values are read in the caller's ``tz``; an offset given in the value is
 kept. Relative dates (``منذ 3 ساعات``, ``أمس``) and dates without a year count
@@ -105,6 +113,56 @@ _FIXES = (
     (re.compile(r"(?<=\d{4}):(?=\s)"), ""),  # "12 ديسمبر, 2024: 10:30"
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_LEAD_WORDS = 4
+"""Words before the Gregorian side of a dual date tried away (a place, «في», a weekday)."""
+
+# Calendars. «م» or «ميلادي» right after a year or a year-first numeric date (not after a time).
+_GREGORIAN_MARK = re.compile(
+    r"(?P<date>\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}|(?<![\d:])\d{4})"
+    r"\s*(?:م|ميلادي[ةه]?|للميلاد)(?![^\W\d_])"
+)
+_HIJRI_MARK = r"(?:هـ+|ه(?![^\W\d_])|هجري[ةه]?(?![^\W\d_])|للهجر[ةه])"
+# Hijri month names in plain letters; alef, yaa and taa marbuta variants, diacritics
+# and tatweel are allowed by _spelling.
+_HIJRI_MONTHS = (
+    ("محرم", "المحرم"),
+    ("صفر",),
+    ("ربيع الاول", "ربيع اول"),
+    ("ربيع الاخر", "ربيع الثاني", "ربيع اخر", "ربيع ثاني"),
+    ("جمادى الاولى", "جمادى الاول", "جمادى اولى", "جمادى اول"),
+    ("جمادى الاخرة", "جمادى الثانية", "جمادى الاخر", "جمادى الثاني", "جمادى اخرة"),
+    ("رجب",),
+    ("شعبان",),
+    ("رمضان",),
+    ("شوال",),
+    ("ذو القعدة", "ذي القعدة"),
+    ("ذو الحجة", "ذي الحجة"),
+)
+_VARIANTS = {"ا": "[اأإآ]", "ى": "[يى]", "ي": "[يى]", "ة": "[ةه]", " ": r"\s*"}
+
+
+def _spelling(name: str) -> str:
+    return "".join(_VARIANTS.get(c, c) + "[\u064b-\u0652\u0640]*" for c in name)
+
+
+_HIJRI = re.compile(
+    # "15 ربيع الأول 1442 هـ", "15 من شهر رمضان سنة 1445": the month name is the marker.
+    r"(?<!\d)(?P<day>\d{1,2})\s*(?:من\s+)?(?:شهر\s+)?(?:"
+    + "|".join(
+        f"(?P<m{number}>{'|'.join(_spelling(n) for n in names)})"
+        for number, names in enumerate(_HIJRI_MONTHS, start=1)
+    )
+    + r")\s*[,،]?\s*(?:(?:ل?سن[ةه]|ل?عام)\s+)?(?P<year>\d{3,4})(?!\d)(?:\s*"
+    + _HIJRI_MARK
+    + r")?"
+    # "1442/03/15هـ", "15-3-1442 هـ": numbers need the marker.
+    + r"|(?<![\d/.-])(?:(?P<yfirst>\d{4})\s*(?P<s1>[/.-])\s*(?P<mfirst>\d{1,2})\s*(?P=s1)"
+    r"\s*(?P<dlast>\d{1,2})|(?P<dfirst>\d{1,2})\s*(?P<s2>[/.-])\s*(?P<mmid>\d{1,2})\s*(?P=s2)"
+    r"\s*(?P<ylast>\d{4}))\s*" + _HIJRI_MARK
+)
+# "الموافق", "الموافق لـ", "والموافق ل": what joins the two halves of a dual date.
+_AGREEING = re.compile(r"(?<![^\W\d_])و?(?:ال)?موافق[ةه]?(?:\s*لـ*(?=[\s\d]))?(?![^\W\d_])")
+_YEAR = re.compile(r"(?<![\d+])\d{4}(?!\d)")
 
 
 def parse_date(
@@ -221,13 +279,54 @@ def _parse_natural(text: str, tz: ZoneInfo, relative_base: datetime | None) -> d
         base = (base if _is_aware(base) else base.replace(tzinfo=tz)).astimezone(offset or tz)
         base = base.replace(tzinfo=None)
     zone_name = tz.key or str(tz)
-    for candidate in _candidates(text):
-        for locale in _LOCALES:
-            result = _dateparser(candidate, locale, zone_name, base)
-            if result is not None:
-                # dateparser gives the wall clock in tz (pytz-aware): re-attach our zone.
-                return result.replace(tzinfo=offset or tz)
+    for gregorian in _gregorian(text):
+        for candidate in _candidates(gregorian):
+            for locale in _LOCALES:
+                result = _dateparser(candidate, locale, zone_name, base)
+                if result is not None:
+                    # dateparser gives the wall clock in tz (pytz-aware): re-attach our zone.
+                    return result.replace(tzinfo=offset or tz)
     return None
+
+
+def _gregorian(text: str) -> list[str]:
+    """The text in the Gregorian calendar, best reading first; none when its only
+    date is a Hijri date hijridate cannot convert."""
+    text = _GREGORIAN_MARK.sub(r"\g<date>", text)
+    found = list(_HIJRI.finditer(text))
+    if not found:
+        return [text]
+    readings = []
+    rest = _AGREEING.sub(" ", _HIJRI.sub(" ", text))
+    if _YEAR.search(rest):  # a dual date: its Gregorian side, also without words before it
+        words = rest.split()  # («الرباط في 12 جمادى الآخرة 1446 هـ الموافق 14 دجنبر 2024 م»)
+        readings.append(rest)
+        readings.extend(" ".join(words[n:]) for n in range(1, min(len(words) - 1, _LEAD_WORDS + 1)))
+    converted = [_hijri_to_iso(match) for match in found]
+    days = [day for day in converted if day is not None]
+    if len(days) == len(found):
+        # In place, so that a time or weekday around it still counts; then alone.
+        each = iter(days)
+        readings.append(_HIJRI.sub(lambda _: f" {next(each)} ", text))
+        readings.append(days[0])
+    return readings
+
+
+def _hijri_to_iso(match: re.Match[str]) -> str | None:
+    """The Gregorian day of a Hijri date match, as ``YYYY-MM-DD``; None out of range."""
+    if match["year"] is not None:
+        year, day = int(match["year"]), int(match["day"])
+        month = next(n for n in range(1, 13) if match[f"m{n}"] is not None)
+    elif match["yfirst"] is not None:
+        year, month, day = int(match["yfirst"]), int(match["mfirst"]), int(match["dlast"])
+    else:
+        year, month, day = int(match["ylast"]), int(match["mmid"]), int(match["dfirst"])
+    from hijridate import Hijri  # only when a Hijri date is met
+
+    try:
+        return Hijri(year, month, day).to_gregorian().isoformat()
+    except (ValueError, OverflowError):  # out of 1343-1500 AH, or no such day
+        return None
 
 
 def _split_zone(text: str) -> tuple[str, tzinfo | None]:

@@ -1,4 +1,5 @@
-"""Source files: a path or glob of plain-text bulletins, Markdown and JSON files.
+"""Source files: a path or glob of bulletins (plain text, Word, HTML), Markdown,
+JSON and feed files.
 
 A source's ``path`` names one file, a folder (every file of a known type in it,
 at any depth) or a glob. Only regular files that are inside the folder it names
@@ -11,9 +12,16 @@ it then stays unchanged until it is that old; otherwise it is left for the next
 poll (``Collected.waiting``), so that a file copied slowly into a folder is
 never read half-written.
 
-Each file is read (size-capped), decoded (BOMs, legacy Arabic code pages) and
-handed to the parser for its format, chosen by extension unless the source
-sets ``format``. A file whose bytes and parser settings are unchanged since the
+Each file is read (size-capped) and handed to the parser for its format,
+chosen by extension unless the source sets ``format``: ``bulletin`` (``.txt``,
+``.text``), ``markdown`` (``.md``, ``.markdown``), ``jsonl`` (``.jsonl``,
+``.ndjson``), ``json`` (``.json``: an array of records, or a JSON Feed read as
+``feed``), ``docx`` (``.docx``, ``sources.docx``), ``html`` (``.html``,
+``.htm``, ``sources.htmlbulletin``) and ``feed`` (``.xml``, ``.rss``,
+``.atom``: RSS, Atom or JSON Feed read as remote feeds are, by
+``sources.remote.parse_feed``, with relative links resolved against the
+feed's own link or ``xml:base``, never the file). Text is decoded by
+``sources.decode`` (BOMs, legacy Arabic code pages). A file whose bytes and parser settings are unchanged since the
 last run is not parsed again. One broken file is reported and the source's
 other files are still collected.
 """
@@ -24,26 +32,31 @@ import errno
 import fnmatch
 import glob
 import hashlib
+import json
 import os
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from sources.base import Collected, Context, FileState, Parsed, SourceSpec
 from sources.bulletin import parse_bulletin
 from sources.decode import decode_bytes
+from sources.docx import parse_docx
 from sources.errors import ParseError, SourceError
+from sources.htmlbulletin import parse_html_bulletin
 from sources.jsonl import parse_json, parse_jsonl
 from sources.markdown import parse_markdown
 from sources.records import RecordContext
+from sources.remote import is_json_feed, parse_feed
 
-FileParser = Callable[[str, RecordContext, Context], Parsed]
+FileParser = Callable[[bytes, RecordContext, Context], Parsed]
+"""A file's parser: its bytes (text formats decode them by ``sources.decode``)."""
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when a parser's output changes, so every file is parsed again."""
 
 SETTLE_SECONDS = 2.0
@@ -56,23 +69,63 @@ PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
 """Names downloaders and editors give a file until it is complete."""
 
 
-def _bulletin(text: str, rctx: RecordContext, ctx: Context) -> Parsed:
+def _text(data: bytes, rctx: RecordContext) -> str:
+    return decode_bytes(data, source=rctx.origin)
+
+
+def _bulletin(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
     items = parse_bulletin(
-        text, source=rctx.source, origin=rctx.origin, words=ctx.words, now=ctx.now
+        _text(data, rctx),
+        source=rctx.source,
+        origin=rctx.origin,
+        words=ctx.words,
+        now=ctx.now,
+        tz=ctx.tz,
     )
     return Parsed(items=items)
 
 
-def _markdown(text: str, rctx: RecordContext, ctx: Context) -> Parsed:
-    return parse_markdown(text, rctx)
+def _markdown(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    return parse_markdown(_text(data, rctx), rctx)
 
 
-def _jsonl(text: str, rctx: RecordContext, ctx: Context) -> Parsed:
-    return parse_jsonl(text, rctx)
+def _jsonl(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    return parse_jsonl(_text(data, rctx), rctx)
 
 
-def _json(text: str, rctx: RecordContext, ctx: Context) -> Parsed:
-    return parse_json(text, rctx)
+def _json(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    """A JSON Feed is read as a feed; any other JSON as an array of records."""
+    text = _text(data, rctx)
+    try:
+        feed = is_json_feed(json.loads(text))
+    except (ValueError, RecursionError):
+        feed = False  # parse_json says what is wrong, with its line
+    return _feed_text(text, rctx) if feed else parse_json(text, rctx)
+
+
+def _feed(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    return _feed_text(_text(data, rctx), rctx)
+
+
+def _feed_text(text: str, rctx: RecordContext) -> Parsed:
+    """A feed file read as a remote feed is, its problems naming the file."""
+    now = rctx.now or datetime.now(UTC)
+    try:
+        result = parse_feed(
+            text, url=rctx.origin, source=rctx.source, tz=rctx.tz, now=now, local=True
+        )
+    except ParseError as exc:
+        raise _file_error(exc, rctx.origin) from exc
+    return Parsed(
+        items=result.items,
+        errors=[_file_error(e, rctx.origin) for e in result.errors],
+        notices=[_file_error(e, rctx.origin) for e in result.notices],
+    )
+
+
+def _file_error(error: SourceError, origin: str) -> ParseError:
+    """A feed's problem as the other file parsers give theirs: ``file: message``."""
+    return ParseError(origin, error.message.removeprefix(f"{origin}: "))
 
 
 PARSERS: dict[str, FileParser] = {
@@ -80,6 +133,9 @@ PARSERS: dict[str, FileParser] = {
     "markdown": _markdown,
     "jsonl": _jsonl,
     "json": _json,
+    "docx": parse_docx,
+    "html": parse_html_bulletin,
+    "feed": _feed,
 }
 EXTENSIONS: dict[str, str] = {
     ".txt": "bulletin",
@@ -89,6 +145,17 @@ EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+_HINTS: dict[str, str] = {
+    ".doc": "an old Word 97-2003 document: save it as .docx",
+    ".docm": "a Word document with macros: save it as .docx",
+    ".xhtml": 'set format = "html" to read it as an HTML bulletin',
 }
 
 
@@ -102,8 +169,9 @@ def format_of(path: str, override: str | None) -> str:
         return EXTENSIONS[suffix]
     except KeyError:
         known = ", ".join(sorted(EXTENSIONS))
+        hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""
         raise ParseError(
-            path, f"unknown file type {suffix or '(none)'!r}: expected one of {known}"
+            path, f"unknown file type {suffix or '(none)'!r}{hint}: expected one of {known}"
         ) from None
 
 
@@ -448,12 +516,11 @@ def _collect_file(spec: SourceSpec, ctx: Context, shown: str, real: str, out: Co
         if ctx.known.get(shown) == fingerprint:
             out.unchanged += 1
             return
-        text = decode_bytes(read.data, source=shown)
         mtime = datetime.fromtimestamp(read.status.st_mtime, ctx.tz)
         rctx = RecordContext(
             source=spec.name, origin=shown, tz=ctx.tz, relative_base=mtime, now=ctx.now
         )
-        parsed = PARSERS[fmt](text, rctx, ctx)
+        parsed = PARSERS[fmt](read.data, rctx, ctx)
     except SourceError as exc:
         out.errors.append(exc)
         return
@@ -462,6 +529,7 @@ def _collect_file(spec: SourceSpec, ctx: Context, shown: str, real: str, out: Co
         return
     out.items.extend(parsed.items)
     out.errors.extend(parsed.errors)
+    out.notices.extend(parsed.notices)
     if not parsed.errors:
         out.files.append(FileState(shown, fingerprint))
 
@@ -480,9 +548,8 @@ def parse_file(path: str, ctx: Context, *, fmt: str | None = None, source: str =
     kind = format_of(path, fmt)
     real, _ = _resolve(path, path)
     read = _read_regular(real, ctx.max_bytes, path)
-    text = decode_bytes(read.data, source=path)
     mtime = datetime.fromtimestamp(read.status.st_mtime, ctx.tz)
     rctx = RecordContext(
         source=source or Path(path).stem, origin=path, tz=ctx.tz, relative_base=mtime, now=ctx.now
     )
-    return PARSERS[kind](text, rctx, ctx)
+    return PARSERS[kind](read.data, rctx, ctx)

@@ -65,7 +65,7 @@ def _add(out: Parsed, record: Any, ctx: RecordContext, line: int | None) -> None
         out.errors.append(ParseError(ctx.origin, str(exc), line=line))
         return
     out.items.append(built.item)
-    out.errors.extend(ParseError(ctx.origin, warning, line=line) for warning in built.warnings)
+    out.notices.extend(ParseError(ctx.origin, warning, line=line) for warning in built.warnings)
 
 
 def _record_lines(text: str, count: int) -> list[int | None]:

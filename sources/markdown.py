@@ -75,5 +75,5 @@ def parse_markdown(text: str, ctx: RecordContext) -> Parsed:
         built = item_from_record(meta, ctx, body_html=_MD.render(body))
     except RecordProblem as exc:
         raise ParseError(ctx.origin, str(exc), line=1) from exc
-    errors: list[SourceError] = [ParseError(ctx.origin, w, line=1) for w in built.warnings]
-    return Parsed(items=[built.item], errors=errors)
+    notices: list[SourceError] = [ParseError(ctx.origin, w, line=1) for w in built.warnings]
+    return Parsed(items=[built.item], notices=notices)

@@ -56,6 +56,8 @@ class Document:
     prepared: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
     """Declared charsets the bytes overruled (``sources.decode``), to be logged."""
+    notices: tuple[SourceError, ...] = ()
+    """What was dropped from items that are still published (a script link)."""
 
     def errors(self) -> list[SourceError]:
         return list(self.problems)
@@ -100,7 +102,16 @@ def read_document(
         return Document("error", problems=(exc,), warnings=warnings)
     errors = [*decoding, *result.errors]
     prepared = tuple(prepare(result.items)) if prepare is not None and result.items else ()
-    return Document(kind, tuple(result.items), tuple(errors), result.ttl, None, prepared, warnings)
+    return Document(
+        kind,
+        tuple(result.items),
+        tuple(errors),
+        result.ttl,
+        None,
+        prepared,
+        warnings,
+        tuple(result.notices),
+    )
 
 
 class ParsePool:

@@ -51,6 +51,7 @@ from sources.html import html_to_text, text_to_html
 from sources.item import Item
 from sources.records import TOO_DEEP
 from sources.text import clean_text
+from sources.urls import web_link
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ __all__ = [
     "RawEntry",
     "build_item",
     "decode_remote",
+    "is_json_feed",
     "parse_feed",
     "sniff",
 ]
@@ -73,6 +75,7 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS10 = "http://purl.org/rss/1.0/"
 _DC = "http://purl.org/dc/elements/1.1/"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 
 _ENCODING_DECL = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
@@ -106,6 +109,8 @@ class FeedResult:
 
     items: list[Item] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
+    notices: list[SourceError] = field(default_factory=list)
+    """What was dropped from items that are still published (a script link)."""
     ttl: float | None = None
     """Seconds the feed asks to wait between polls (RSS ``ttl``), if it says."""
 
@@ -177,16 +182,35 @@ def refuse_entities(text: str, source: str) -> None:
 # -- parsing ----------------------------------------------------------------------
 
 
-def parse_feed(text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime) -> FeedResult:
-    """Parse a decoded feed document (XML or JSON Feed) fetched from ``url``."""
+def parse_feed(
+    text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime, local: bool = False
+) -> FeedResult:
+    """Parse a decoded feed document (XML or JSON Feed) fetched from ``url``.
+
+    ``local``: the document is a file (``url`` names it): relative links are
+    resolved against the feed's own link (RSS ``<link>``, Atom
+    ``rel="alternate"``, JSON Feed ``home_page_url``) or ``xml:base`` when it
+    is a web address, and never against the file."""
     kind = sniff(text)
     if kind == "json":
-        return _parse_json_feed(text, url=url, source=source, tz=tz, now=now)
+        return _parse_json_feed(text, url=url, source=source, tz=tz, now=now, local=local)
     if kind == "html":
         raise ParseError(source, f"{url}: an HTML page, not a feed")
     if kind == "unknown":
         raise ParseError(source, f"{url}: neither a feed nor a web page ({_preview(text)})")
-    return _parse_xml_feed(text, url=url, source=source, tz=tz, now=now, kind=kind)
+    return _parse_xml_feed(text, url=url, source=source, tz=tz, now=now, kind=kind, local=local)
+
+
+def is_json_feed(data: Any) -> bool:
+    """Whether decoded JSON is a JSON Feed (a ``version`` of jsonfeed.org and ``items``)."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return False
+    return str(data.get("version", "")).startswith("https://jsonfeed.org/version/")
+
+
+def _own_base(link: Any) -> str | None:
+    """A local feed's base for relative links: its own link, when a web address."""
+    return web_link(link, None) if isinstance(link, str) else None
 
 
 def _preview(text: str) -> str:
@@ -194,7 +218,7 @@ def _preview(text: str) -> str:
 
 
 def _parse_xml_feed(
-    text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime, kind: Kind
+    text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime, kind: Kind, local: bool
 ) -> FeedResult:
     refuse_entities(text, source)
     data = _ENCODING_DECL.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
@@ -222,19 +246,22 @@ def _parse_xml_feed(
         raise ParseError(source, f"{url}: not XML and not a feed ({_preview(text)})")
     language, ttl = _feed_meta(root)
     result = FeedResult(ttl=ttl)
+    base: str | None = url
     if not problems and root is not None and b"xml:base" not in data:
         try:
             parsed: Mapping[str, Any] = fastfeedparser.parse(data)
         except ValueError as exc:
             raise ParseError(source, f"{url}: not a feed: {exc}") from exc
-        entries: Sequence[Mapping[str, Any]] = parsed.get("entries") or []
+        entries: Sequence[Mapping[str, Any]] = _with_raw_dates(parsed.get("entries") or [], root)
+        if local:
+            base = _own_base((parsed.get("feed") or {}).get("link"))
     else:
         try:
             lenient = feedparser.parse(
                 _safe_char_refs(data),
                 sanitize_html=False,
                 response_headers={
-                    "content-location": url,
+                    "content-location": "" if local else url,
                     "content-type": "application/xml; charset=utf-8",
                 },
             )
@@ -242,18 +269,72 @@ def _parse_xml_feed(
             raise ParseError(source, f"{url}: unreadable feed: {exc}") from exc
         entries = lenient.entries
         language = language or lenient.feed.get("language")
-        first = problems[0] if problems else None
-        where = f"line {first.line}: {first.message.strip()}" if first else "malformed"
-        if not entries:
-            raise ParseError(source, f"{url}: malformed XML, no entry recovered ({where})")
-        result.errors.append(
-            ParseError(
-                source,
-                f"{url}: malformed XML ({where}); read leniently, {len(entries)} entries recovered",
+        if local:
+            own = lenient.feed.get("link")
+            xml_base = root.get(_XML_BASE) if root is not None else None
+            base = _own_base(own) or _own_base(xml_base)
+        if problems or root is None:  # not merely xml:base
+            first = problems[0] if problems else None
+            where = f"line {first.line}: {first.message.strip()}" if first else "malformed"
+            if not entries:
+                raise ParseError(source, f"{url}: malformed XML, no entry recovered ({where})")
+            result.errors.append(
+                ParseError(
+                    source,
+                    f"{url}: malformed XML ({where}); read leniently, "
+                    f"{len(entries)} entries recovered",
+                )
             )
-        )
-    _add_entries(result, (_raw_entry(e, language) for e in entries), url, source, tz, now)
+    _add_entries(result, (_raw_entry(e, language) for e in entries), url, source, tz, now, base)
     return result
+
+
+_PUBLISHED_TAGS = ("pubDate", "published", "issued", "date", "created")
+_UPDATED_TAGS = ("updated", "modified", "lastBuildDate")
+
+
+def _entry_elements(root: etree._Element) -> list[etree._Element]:
+    """The item (RSS 0.9x/1.0/2.0) or entry (Atom) elements, in document order."""
+    return [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str) and etree.QName(el).localname in ("item", "entry")
+    ]
+
+
+def _child_text(element: etree._Element, names: Sequence[str]) -> str | None:
+    for name in names:
+        for child in element:
+            if isinstance(child.tag, str) and etree.QName(child).localname == name:
+                text = (child.text or "").strip()
+                if text:
+                    return text
+    return None
+
+
+def _with_raw_dates(
+    entries: Sequence[Mapping[str, Any]], root: etree._Element
+) -> Sequence[Mapping[str, Any]]:
+    """fastfeedparser's entries with their dates as the feed wrote them: it drops a
+    date it cannot read itself (Arabic month names, Hijri, «م») and rewrites the
+    others; ``parse_date`` reads them all, offsets kept."""
+    elements = _entry_elements(root)
+    if len(elements) != len(entries):  # cannot pair them safely: keep what it gave
+        return entries
+    out: list[Mapping[str, Any]] = []
+    for entry, element in zip(entries, elements, strict=True):
+        published = _child_text(element, _PUBLISHED_TAGS)
+        updated = _child_text(element, _UPDATED_TAGS)
+        if published is None and updated is None:
+            out.append(entry)
+            continue
+        fixed = dict(entry.items())
+        if published is not None:
+            fixed["published"] = published
+        if updated is not None:
+            fixed["updated"] = updated
+        out.append(fixed)
+    return out
 
 
 def _safe_char_refs(data: bytes) -> bytes:
@@ -352,7 +433,7 @@ def _image(entry: Mapping[str, Any]) -> str | None:
 
 
 def _parse_json_feed(
-    text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime
+    text: str, *, url: str, source: str, tz: ZoneInfo, now: datetime, local: bool = False
 ) -> FeedResult:
     try:
         data = json.loads(text)
@@ -360,10 +441,7 @@ def _parse_json_feed(
         raise ParseError(source, f"{url}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
     except RecursionError as exc:  # the decoder recurses once per level
         raise ParseError(source, f"{url}: JSON {TOO_DEEP}") from exc
-    version = str(data.get("version", "")) if isinstance(data, dict) else ""
-    if not version.startswith("https://jsonfeed.org/version/") or not isinstance(
-        data.get("items"), list
-    ):
+    if not is_json_feed(data):
         raise ParseError(source, f"{url}: JSON but not a JSON Feed (no version and items)")
     language = _text(data.get("language"))
     raw: list[RawEntry] = []
@@ -390,7 +468,8 @@ def _parse_json_feed(
             )
         )
     result = FeedResult()
-    _add_entries(result, raw, url, source, tz, now)
+    base = _own_base(data.get("home_page_url")) if local else url
+    _add_entries(result, raw, url, source, tz, now, base)
     return result
 
 
@@ -405,17 +484,18 @@ def _add_entries(
     source: str,
     tz: ZoneInfo,
     now: datetime,
+    base: str | None,
 ) -> None:
     count = 0
     for number, raw in enumerate(entries, start=1):
         count += 1
         try:
-            built = build_item(raw, source=source, base_url=url, tz=tz, now=now)
+            built = build_item(raw, source=source, base_url=base, tz=tz, now=now, origin=url)
         except EntryProblem as exc:
             result.errors.append(ParseError(source, f"{url}: entry {number}: {exc}: skipped"))
             continue
         result.items.append(built.item)
-        result.errors.extend(
+        result.notices.extend(
             ParseError(source, f"{url}: entry {number}: {warning}") for warning in built.warnings
         )
     if count == 0:
@@ -425,7 +505,15 @@ def _add_entries(
 # -- entries to items --------------------------------------------------------------
 
 
-def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: datetime) -> Built:
+def build_item(
+    raw: RawEntry,
+    *,
+    source: str,
+    base_url: str | None,
+    tz: ZoneInfo,
+    now: datetime,
+    origin: str | None = None,
+) -> Built:
     """The item of a raw entry, through the item builder (``sources.build``):
     links resolved against the feed's URL and kept only when http(s), HTML
     sanitised, dates read (relative or unreadable ones dropped, future ones
@@ -448,7 +536,12 @@ def build_item(raw: RawEntry, *, source: str, base_url: str, tz: ZoneInfo, now: 
         language=raw.language,
     )
     return build(
-        found, source=source, origin=base_url, now=now, base=base_url, title_needs_link=True
+        found,
+        source=source,
+        origin=(base_url or "") if origin is None else origin,
+        now=now,
+        base=base_url,
+        title_needs_link=True,
     )
 
 

@@ -184,6 +184,7 @@ async def collect_url(spec: SourceSpec, ctx: Context, fetcher: Fetcher) -> Colle
     return Fetched(
         items=result.items,
         errors=result.errors,
+        notices=result.notices,
         status=response.status,
         state=new_state,
         min_interval=max(intervals) if intervals else None,
@@ -222,7 +223,9 @@ async def _parse_response(
             raise ParseError(spec.name, f"{found.url}: the advertised feed is an HTML page")
     if document.kind == "error":
         raise document.errors()[0]
-    result = FeedResult(list(document.items), document.errors(), document.ttl)
+    result = FeedResult(
+        list(document.items), document.errors(), list(document.notices), document.ttl
+    )
     return result, response, list(document.prepared)
 
 

@@ -129,7 +129,7 @@ def parse_page(
         except etree.XPathEvalError as exc:
             raise ParseError(source, f"selectors: {exc}") from exc
         result.items.append(built.item)
-        result.errors.extend(
+        result.notices.extend(
             ParseError(source, f"{url}: item {number}: {warning}") for warning in built.warnings
         )
     return result

@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.atomic import (
-    HOST,
     STALE_AFTER,
     TEMPORARY,
     remove_stale_temporaries,
     temporary_name,
     write_if_changed,
 )
+from feeds.node import HOST
 from sources.errors import PublishError
 
 OLD = time.time() - STALE_AFTER - 60

@@ -309,10 +309,14 @@ def test_parse_plain_and_bad_file(site: Site) -> None:
         done.stdout.splitlines()[0]
         == "1. الاتحاد الأوروبي يجدد التزامه بدعم إدارة الهجرة في ليبيا  [no date]"
     )
-    bad = site.write("x.docx", b"PK\x03\x04")
+    bad = site.write("x.pdf", b"%PDF-1.7")
     done = nashra("parse", str(bad), cwd=site.root)
     assert done.returncode == 1
-    assert done.stderr.startswith(f"error: {bad}: unknown file type '.docx'")
+    assert done.stderr.startswith(f"error: {bad}: unknown file type '.pdf'")
+    broken = site.write("y.docx", b"PK\x03\x04")
+    done = nashra("parse", str(broken), cwd=site.root)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {broken}: not a Word document")
 
 
 @pytest.mark.parametrize("command", [[], ["once"], ["parse"], ["run"], ["status"], ["init"]])

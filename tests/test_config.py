@@ -57,8 +57,8 @@ def test_defaults_and_durations(tmp_path: Path) -> None:
         ),
         (("limit = 2", "limit = 0"), "feeds[1].limit: must be between 1 and 10000, got 0"),
         (
-            ('path = "sources/*.md"', 'path = "a.md"\nformat = "docx"'),
-            "sources[1].format: must be one of bulletin, markdown, jsonl, json",
+            ('path = "sources/*.md"', 'path = "a.md"\nformat = "pdf"'),
+            "sources[1].format: must be one of bulletin, markdown, jsonl, json, docx, html, feed",
         ),
         (
             (
@@ -209,3 +209,19 @@ def test_the_bounds_themselves_are_accepted(tmp_path: Path) -> None:
         .every
         == 14 * 86400
     )
+
+
+def test_bulletin_tables_extend_headers_closings_and_agencies(tmp_path: Path) -> None:
+    path = tmp_path / "nashra.toml"
+    path.write_text(
+        '[site]\ntitle = "ن"\nbase_url = "https://x.example/"\n'
+        '[[sources]]\nname = "b"\npath = "b.txt"\n'
+        '[[feeds]]\nname = "all"\ntitle = "ن"\nsources = ["*"]\n'
+        '[bulletin]\nheader_words = ["حصاد اليوم"]\nclosings = ["نلتقي في الموجز القادم"]\n'
+        'agencies = ["سونا"]\n',
+        "utf-8",
+    )
+    words = load_config(str(path)).words
+    assert "حصاد اليوم" in words.header_words
+    assert "نلتقي في الموجز القادم" in words.closings
+    assert "سونا" in words.agencies

@@ -407,6 +407,9 @@ class _NoQueue:
 
     def release(self, names: Any) -> None: ...
 
+    def release_orphans(self) -> list[str]:
+        return []
+
     def next_poll(self, name: str) -> Any:
         return None
 

@@ -70,7 +70,14 @@ def test_glob_collects_every_format_and_skips_unchanged_files(tmp_path: Path, ct
         ("empty.txt", b"", "empty.txt: empty file"),
         ("blank.md", b"   \n\n", "blank.md:1: no title and no text"),
         ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.txt: binary file"),
-        ("notes.docx", "خبر".encode(), "notes.docx: unknown file type '.docx'"),
+        ("notes.docx", "خبر".encode(), "notes.docx: not a Word document"),
+        (
+            "notes.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "notes.doc: unknown file type '.doc' (an old Word 97-2003 document: save it as .docx)"
+            ": expected one of .atom, .docx, .htm, .html",
+        ),
+        ("scan.pdf", b"%PDF-1.7\n", "scan.pdf: unknown file type '.pdf': expected one of .atom"),
         ("bad.md", "---\ntitle: [خبر\n---\nنص\n".encode(), "bad.md:2: invalid YAML front matter"),
         (
             "bad-toml.md",
@@ -547,3 +554,42 @@ def test_glob_sources_match_what_glob_matches(
     plain = Context(tz=ZoneInfo("UTC"), now=datetime(2000, 1, 1, tzinfo=UTC), base_dir=str(root))
     out = collect_files(SourceSpec(name="desk", path=spec_path, format="bulletin"), plain)
     assert sorted(f.path for f in out.files) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "data"),
+    [
+        ("bulletin.page", "html", "<h2>عنوان الخبر الأول</h2><p>نص الخبر الأول.</p>".encode()),
+        (
+            "export.txt",
+            "feed",
+            '<rss version="2.0"><channel><item><title>عنوان الخبر الأول</title>'
+            "<link>https://www.goud.ma/a</link></item></channel></rss>".encode(),
+        ),
+        ("bulletin.bin", "docx", (DATA / "docx" / "styles.docx").read_bytes()),
+    ],
+)
+def test_format_forces_a_kind_whatever_the_extension(
+    tmp_path: Path, ctx: Context, name: str, fmt: str, data: bytes
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    out = collect_files(_spec(name, fmt), ctx)
+    assert out.errors == [] and out.items
+    assert out.items[0].title in (
+        "عنوان الخبر الأول",
+        "إعفاء مسؤول بوزارة الفلاحة بعد مجزرة قنص خليجيين لـ”أزيد من ١٤٠٠ حمامة”",
+    )
+
+
+def test_a_folder_reads_every_new_kind_of_file(tmp_path: Path, ctx: Context) -> None:
+    (tmp_path / "in").mkdir()
+    for source, name in (
+        (DATA / "docx" / "bold.docx", "a.docx"),
+        (DATA / "htmlbulletins" / "bold.html", "b.htm"),
+        (DATA / "feedfiles" / "xml-base.atom", "c.atom"),
+    ):
+        (tmp_path / "in" / name).write_bytes(source.read_bytes())
+    (tmp_path / "in" / "d.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # not a known kind: not read
+    out = collect_files(_spec("in"), ctx)
+    assert out.errors == []
+    assert sorted({i.origin for i in out.items}) == ["in/a.docx", "in/b.htm", "in/c.atom"]

@@ -22,7 +22,7 @@ GOOD = json.dumps({"title": "ليبيا توجه تهنئة رسمية لدول�
 
 
 def messages(parsed: Parsed) -> list[str]:
-    return [str(e) for e in parsed.errors]
+    return [str(e) for e in (*parsed.errors, *parsed.notices)]
 
 
 def test_lone_surrogates_in_any_field_become_replacement_characters() -> None:

@@ -27,7 +27,8 @@ def test_front_matter_surrogates_and_script_links() -> None:
         ("ليبيا", "\ufffd"),
     )
     assert item.url is None and item.image is None
-    assert [str(e) for e in parsed.errors] == [
+    assert not parsed.errors  # said, but the file is healthy: the story is published
+    assert [str(e) for e in parsed.notices] == [
         "hostile.md:1: url 'JavaScript:alert(document.domain)' dropped from «الاتحاد الأوروبي "
         "يجدد \ufffd التزامه بدعم إدارة الهجرة»: only http and https links are published",
         "hostile.md:1: image 'data:image/svg+xml,<svg onload=alert(1)>' dropped from «الاتحاد "

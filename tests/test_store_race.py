@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,8 +20,9 @@ import pytest
 from sqlalchemy import func, select
 
 from feeds.identity import Entry, identify
-from feeds.schema import SCHEMA_VERSION, dedup_keys, meta
 from feeds.store import PollRecord, Store
+from feeds.store.tables import SCHEMA_VERSION, dedup_keys, meta
+from sources.errors import StoreError
 from sources.item import Item
 from tests.conftest import POSTGRES, postgres_database
 
@@ -262,3 +264,44 @@ def test_failed_polls_of_a_new_source_recorded_at_once_are_each_counted(
         assert sorted(rows) == ["s0", "s1", "s2", "s3", "s4", "wakala"]
     finally:
         store.close()
+
+
+def test_opening_waits_for_a_writer_of_a_store_not_yet_in_wal(tmp_path: Path) -> None:
+    """SQLite refuses the switch to WAL at once (no waiting) while another connection
+    writes to a store still in rollback-journal mode, as when several processes
+    create a store together: opening waits for the writer instead."""
+    path = tmp_path / "nashra.db"
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("CREATE TABLE مسودة (نص TEXT)")
+    setup.close()
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO مسودة VALUES ('خبر قيد الكتابة')")
+    done = threading.Timer(0.5, lambda: writer.execute("COMMIT"))
+    done.start()
+    try:
+        store = Store.open(f"sqlite:///{path}?timeout=10")
+    finally:
+        done.join()
+        writer.close()
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM مسودة").scalar() == 1
+    finally:
+        store.close()
+
+
+def test_opening_a_store_locked_longer_than_the_timeout_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "nashra.db"
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("CREATE TABLE مسودة (نص TEXT)")
+    setup.close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match=r"^cannot open the store .*: database is locked$"):
+            Store.open(f"sqlite:///{path}?timeout=0.3")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -1,10 +1,9 @@
-"""The store's tables and their version.
+"""The store's tables as this nashra reads and writes them (the newest schema).
 
-``SCHEMA_VERSION`` is recorded in the ``meta`` table; ``feeds.store`` creates the
-tables of a new store and upgrades an older one when it opens:
-
-1. stories, dedup keys, file fingerprints, sources;
-2. the ``publishes`` table: the outcome of the last publish.
+The database gets them from the migrations (``migrations/versions/``), never from
+these definitions: a migration is a frozen copy of what changed, these are what
+the code queries. ``tests/test_migrations.py`` checks that both agree on every
+database.
 """
 
 from __future__ import annotations
@@ -26,7 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+"""The number of the newest migration (``migrations/versions/0002_….py``), also
+recorded as ``schema_version`` in the ``meta`` table, where releases before the
+migrations read it (and refuse a store newer than themselves)."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +56,7 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+"""``schema_version`` and ``created_at``."""
 
 items = Table(
     "items",
@@ -108,6 +111,7 @@ sources = Table(
     Column("every", Float, nullable=False),
     Column("next_poll_at", UTCDateTime),
     Column("leased_until", UTCDateTime),
+    Column("leased_by", String(40)),
     Column("etag", Text),
     Column("last_modified", Text),
     Column("moved_to", Text),
@@ -122,7 +126,6 @@ sources = Table(
     Column("last_duration", Float),
     Index("ix_sources_next_poll", "next_poll_at"),
 )
-
 
 publishes = Table(
     "publishes",

@@ -1,0 +1,274 @@
+"""Near-duplicate stories: fingerprints of normalised bodies, pure, no I/O.
+
+A story's body is cleaned (a leading dateline such as «طرابلس - (وكالات) -» and
+boilerplate lines such as «تابعونا على…», «جميع الحقوق محفوظة» or a trailing
+«اقرأ أيضا» block are dropped), normalised with ``normalize_key`` (hamza and alef
+forms, ta marbuta, tashkeel, tatweel, digits, punctuation), cut into words and
+shingled: every run of ``SHINGLE_WORDS`` consecutive words inside a paragraph
+(so reordered paragraphs keep their shingles). Each shingle is hashed once with
+BLAKE2b (stable across processes, platforms and Python versions).
+
+The fingerprint keeps:
+
+- ``shingles``: the set of 32-bit shingle hashes, for the real resemblance
+  (Jaccard: shared shingles over all shingles) that confirms every candidate;
+  ``pack``/``unpack`` store it as 4 bytes a shingle;
+- ``bands``: ``BANDS`` locality-sensitive hashes. One-permutation MinHash
+  (each shingle's hash picks one of ``BANDS * ROWS`` bins and competes for its
+  minimum; empty bins borrow from the next full one) is cut into ``BANDS`` bands
+  of ``ROWS`` bins; each band is hashed with its index into a non-negative
+  63-bit integer, fit for an indexed BIGINT column. Two stories sharing any band
+  value are candidates; ``is_near_duplicate`` decides.
+
+Bodies with fewer than ``MIN_TOKENS`` words once cleaned (a headline and a line,
+boilerplate alone) get no fingerprint: they merge only on exact keys. A headline
+is never part of the fingerprint: callers pass the body.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from sources.arabic import normalize_key
+from sources.text import clean_text
+
+SHINGLE_WORDS = 3
+"""Words per shingle (measured against 2, 4, 5 words and 4–7 character shingles)."""
+MIN_TOKENS = 40
+"""Bodies with fewer words (after cleaning) merge only on exact keys."""
+MAX_TOKENS = 2000
+"""Only the first words of a huge body are shingled."""
+MAX_CHARS = 60_000
+"""Only the first characters of a huge body are read (room for tashkeel and tatweel)."""
+SHARED_LINE_WORDS = 5
+"""Shorter lines are never taken for a shared sign-off (a subheading may repeat)."""
+THRESHOLD = 0.5
+"""Default Jaccard resemblance of shingle sets to merge two stories: the middle of the
+range (0.33–0.68) where merges of real Arabic articles and their planted variants reach
+precision >= 0.99 and recall >= 0.95 (bench/near_quality.py)."""
+BANDS = 16
+"""LSH bands: stored rows per story. A pair at resemblance 0.5 is a candidate with
+probability 1 - (1 - 0.5**ROWS)**BANDS = 0.99, at 0.1 with 0.15."""
+ROWS = 2
+"""MinHash values per band. Changing BANDS, ROWS or the shingling changes every band
+value: stored rows must then be recomputed."""
+
+_EMPTY = 1 << 64
+_MASK63 = (1 << 63) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    shingles: frozenset[int]
+    """32-bit hashes of the body's shingles (at most ``MAX_TOKENS`` of them)."""
+    bands: tuple[int, ...]
+    """``BANDS`` LSH band values, each in [0, 2**63)."""
+
+
+# -- cleaning ----------------------------------------------------------------
+
+_WORD = r"[^\s()«»\"\-–—:،,.]+"
+_PLACE = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
+_AGENCY = r"[(«\"][^()«»\"\n]{1,40}[)»\"]"
+_DATE = r"(?:[،,]\s*[^\n()«»\-–—:]{1,30}?)?"
+_DASH = r"(?:\s*[-–—:]+\s*|\s+ـ+\s+)"  # a tatweel is a dash only standing alone
+_AFTER = r"\s*(?:[-–—:]+|ـ+)"
+_DATELINE = re.compile(
+    rf"^\s*(?:{_PLACE}\s*{_DATE}{_DASH}?\s*{_AGENCY}{_AFTER}"  # طرابلس - (وكالات) -
+    rf"|{_AGENCY}{_AFTER}"  # (وام) -
+    rf"|{_PLACE}\s*{_DATE}{_DASH}[^\s:]{{1,12}}(?:\s+[^\s:]{{1,3}}){{0,3}}\s*:)\s*"  # القاهرة - أ ش أ:
+)
+_SENTENCE = re.compile(r"(?<=[.!?؟…])\s+")
+
+# Matched against normalize_key(...) of a line or sentence.
+_BOILERPLATE = re.compile(
+    r"تابعونا|تابعوا (?:صفحتنا|قناتنا|حسابنا|موقعنا|اخبار)|follow us|"
+    r"(?:جميع|كل|كافه) الحقوق|حقوق (?:النشر|الطبع|الملكيه)|all rights reserved|copyright|©|"
+    r"اشترك(?:وا)? (?:في|ب|الان)|للاشتراك|subscribe|"
+    r"(?:حمل|حملوا|نزل|نزلوا|حملو) تطبيق|download (?:our|the) app|"
+    r"شارك(?:وا)? (?:هذا|الخبر|المقال)|share this|اضغط هنا|انقر هنا|click here|"
+    r"^(?:المصدر|source)\b.{0,60}$"
+)
+_READ_ALSO = re.compile(
+    r"^(?:اقرا|طالع|شاهد|انظر|اقرؤوا|اقراوا)(?: ايضا| كذلك| المزيد)|"
+    r"^(?:للمزيد|مواضيع ذات صله|اخبار ذات صله|مقالات ذات صله|ذات صله|read (?:more|also)|see also|related)"
+)
+_TRIGGERS = frozenset(
+    {
+        *("تابعونا", "تابعوا", "follow", "الحقوق", "حقوق", "rights", "copyright"),
+        *("اشترك", "اشتركوا", "للاشتراك", "subscribe", "تطبيق", "app"),
+        *("شارك", "شاركوا", "share", "اضغط", "انقر", "click", "المصدر", "source"),
+    }
+)
+"""Words without which no line is boilerplate (a cheap test before the expression)."""
+_BOILERPLATE_WORDS = 30
+"""A line or sentence that long or longer is text, whatever words it has."""
+_READ_ALSO_WORDS = 20
+"""After «اقرأ أيضا» in the middle of a story, shorter lines are the headlines it lists."""
+_TRAILING_WORDS = 60
+"""«اقرأ أيضا» followed only by lines shorter than this ends the story."""
+
+
+def paragraphs(body_text: str, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The normalised words of the body's paragraphs, dateline and boilerplate dropped
+    (lines whose key is in ``boilerplate`` too), at most ``MAX_TOKENS`` words in all."""
+    lines = [line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines()]
+    lines = [line for line in lines if line]
+    if lines:
+        lines[0] = _DATELINE.sub("", lines[0], count=1)
+    last_long = max(
+        (i for i, line in enumerate(lines) if len(line.split()) >= _TRAILING_WORDS), default=-1
+    )
+    kept: list[list[str]] = []
+    total = 0
+    skipping = False
+    for i, line in enumerate(lines):
+        key = normalize_key(line)
+        if key in boilerplate:
+            continue
+        words = key.split()
+        if _READ_ALSO.search(key):
+            if i > last_long:
+                break  # a trailing block of headlines
+            skipping = True
+            continue
+        if skipping and len(words) < _READ_ALSO_WORDS:
+            continue
+        skipping = False
+        if not _TRIGGERS.isdisjoint(words) or "©" in key:
+            words = _without_boilerplate(line) if _BOILERPLATE.search(key) else words
+        if not words:
+            continue
+        kept.append(words[: MAX_TOKENS - total])
+        total += len(kept[-1])
+        if total >= MAX_TOKENS:
+            break
+    return kept
+
+
+def shared_lines(bodies: Iterable[str], min_count: int = 2) -> frozenset[str]:
+    """Keys of the lines (of ``SHARED_LINE_WORDS`` words or more) found in at least
+    ``min_count`` of ``bodies``: the sign-off that the stories of one bulletin or one
+    batch of a source share, which no marker names. Pass them to ``fingerprint``."""
+    counts: Counter[str] = Counter()
+    for body in bodies:
+        keys = {normalize_key(line) for line in clean_text(body[:MAX_CHARS]).splitlines()}
+        counts.update(k for k in keys if len(k.split()) >= SHARED_LINE_WORDS)
+    return frozenset(k for k, n in counts.items() if n >= min_count)
+
+
+def _without_boilerplate(line: str) -> list[str]:
+    words: list[str] = []
+    for sentence in _SENTENCE.split(line):
+        key = normalize_key(sentence)
+        part = key.split()
+        if len(part) < _BOILERPLATE_WORDS and _BOILERPLATE.search(key):
+            continue
+        words.extend(part)
+    return words
+
+
+# -- fingerprints ------------------------------------------------------------
+
+
+def shingle_digests(paras: list[list[str]], size: int = SHINGLE_WORDS) -> bytes:
+    """8-byte BLAKE2b digests of the ``size``-word shingles of each paragraph (a shorter
+    paragraph is one shingle), end to end."""
+    digests: list[bytes] = []
+    for words in paras:
+        data = " ".join(words).encode("utf-8").split()
+        if len(data) < size:
+            data = [b" ".join(data)]
+        else:
+            runs = zip(*(data[i : len(data) - size + 1 + i] for i in range(size)), strict=True)
+            data = [b" ".join(run) for run in runs]
+        digests.extend(blake2b(shingle, digest_size=8).digest() for shingle in data)
+    return b"".join(digests)
+
+
+def shingle_hashes(paras: list[list[str]], size: int = SHINGLE_WORDS) -> tuple[int, ...]:
+    """The shingle digests as 64-bit integers."""
+    digests = shingle_digests(paras, size)
+    return struct.unpack(f"<{len(digests) // 8}Q", digests)
+
+
+def fingerprint(body_text: str, boilerplate: frozenset[str] = frozenset()) -> Fingerprint | None:
+    """The body's fingerprint, or None when it has fewer than ``MIN_TOKENS`` words once
+    cleaned (such stories merge only on exact keys). ``boilerplate``: keys of lines to
+    drop as well, such as ``shared_lines`` of the stories of one bulletin."""
+    paras = paragraphs(body_text, boilerplate)
+    if sum(len(words) for words in paras) < MIN_TOKENS:
+        return None
+    digests = shingle_digests(paras)
+    n = len(digests) // 8
+    hashes = struct.unpack(f"<{n}Q", digests)
+    # The shingle set keeps the high 32 bits of each hash.
+    shingles = frozenset(struct.unpack(f"<{2 * n}I", digests)[1::2])
+    return Fingerprint(shingles, bands_of(hashes))
+
+
+def bands_of(hashes: Sequence[int], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
+    """LSH band values of a set of 64-bit shingle hashes (one-permutation MinHash with
+    rotation densification)."""
+    bins = bands * rows
+    mins = [_EMPTY] * bins
+    for h in hashes:
+        b = h % bins
+        v = (h // bins) & 0xFFFFFFFF  # low bits pick the bin, the next compete for it
+        if v < mins[b]:
+            mins[b] = v
+    if _EMPTY in mins:
+        mins = _densify(mins)
+    out: list[int] = []
+    for band in range(bands):
+        values = mins[band * rows : (band + 1) * rows]
+        digest = blake2b(struct.pack(f"<{rows + 1}Q", band, *values), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "little") & _MASK63)
+    return tuple(out)
+
+
+def _densify(mins: list[int]) -> list[int]:
+    """An empty bin takes the value of the next full bin to its right (circularly),
+    offset by the distance so that borrowed values differ from the donor's own."""
+    bins = len(mins)
+    if all(v == _EMPTY for v in mins):
+        return [0] * bins
+    out = list(mins)
+    for i, v in enumerate(mins):
+        if v != _EMPTY:
+            continue
+        step = 1
+        while mins[(i + step) % bins] == _EMPTY:
+            step += 1
+        out[i] = mins[(i + step) % bins] + (step << 32)
+    return out
+
+
+def resemblance(a: Fingerprint, b: Fingerprint) -> float:
+    """Jaccard resemblance of the shingle sets: 1.0 for the same text, 0.0 for none shared."""
+    if not a.shingles and not b.shingles:
+        return 1.0
+    shared = len(a.shingles & b.shingles)
+    return shared / (len(a.shingles) + len(b.shingles) - shared)
+
+
+def is_near_duplicate(a: Fingerprint, b: Fingerprint, threshold: float = THRESHOLD) -> bool:
+    """True when the two stories are the same text give or take small edits."""
+    return resemblance(a, b) >= threshold
+
+
+def pack(shingles: frozenset[int]) -> bytes:
+    """The shingle set as bytes to store: 4 bytes a shingle, sorted, little-endian."""
+    return struct.pack(f"<{len(shingles)}I", *sorted(shingles))
+
+
+def unpack(data: bytes) -> frozenset[int]:
+    """The shingle set stored by ``pack``."""
+    if len(data) % 4:
+        raise ValueError(f"packed shingles: {len(data)} bytes is not a multiple of 4")
+    return frozenset(struct.unpack(f"<{len(data) // 4}I", data))

@@ -1,0 +1,85 @@
+"""The Store: one object with every part's methods, opened with ``Store.open``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from feeds.identity import Entry
+from feeds.store.base import boundary
+from feeds.store.database import connect
+from feeds.store.files import Files
+from feeds.store.items import BatchResult, Items, save_batch
+from feeds.store.migrate import upgrade
+from feeds.store.pages import Pages
+from feeds.store.publishes import Publishes
+from feeds.store.retention import Retention
+from feeds.store.schedule import PollRecord, Schedule, record_poll
+from feeds.store.tables import meta
+from sources.base import FileState
+from sources.errors import StoreError
+
+
+class Store(Items, Files, Schedule, Retention, Pages, Publishes):
+    """Reads and writes the store. Open with ``Store.open(url)``.
+
+    Every public method raises ``StoreError`` (naming the database, without its
+    password) when the database cannot be opened, read or written."""
+
+    @classmethod
+    def open(cls, url: str, *, base_dir: str = ".") -> Store:
+        """Open (creating or upgrading) the store at a SQLAlchemy URL; a relative
+        SQLite path is under ``base_dir``, and its folder is created."""
+        engine, name = connect(url, base_dir)
+        store = cls(engine, name)
+        try:
+            store.migrate()
+        except StoreError:
+            engine.dispose()
+            raise
+        return store
+
+    @boundary("close the store")
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @boundary("open the store")
+    def migrate(self) -> None:
+        """Create the tables of a new store or upgrade an older one (see
+        ``feeds.store.migrate``). Safe when several processes open a store at
+        once: one creates or upgrades, the others wait and find it done."""
+        with self._write() as conn:
+            upgrade(conn, self.name)
+
+    @boundary("read the store")
+    def created_at(self) -> datetime:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(meta.c.value).where(meta.c.key == "created_at")
+            ).scalar_one()
+        return datetime.fromisoformat(value)
+
+    @boundary("save {poll.name} in the store")
+    def save_poll(
+        self,
+        entries: Sequence[Entry],
+        file_states: Sequence[FileState],
+        poll: PollRecord,
+        *,
+        jitter: float | None = None,
+    ) -> BatchResult:
+        """A poll's batch and its record (counters, validators, next poll) in one
+        transaction: one commit per poll."""
+
+        def write(conn: Connection) -> BatchResult:
+            result = BatchResult()
+            if entries or file_states:
+                result, _ = save_batch(conn, poll.name, entries, file_states, poll.at)
+            record_poll(conn, replace(poll, new=result.new), jitter)
+            return result
+
+        return self._retrying(write)
