@@ -25,6 +25,7 @@ import signal
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,6 +175,10 @@ def source_line(report: SourceReport) -> str:
     if b.updated:
         parts.append(f"{b.updated} updated")
     parts.append(f"{b.duplicate + b.unchanged} duplicate")
+    if b.merged:
+        parts.append(f"{b.merged} merged")
+    if b.withdrawn:
+        parts.append(f"{b.withdrawn} withdrawn")
     if report.unchanged_files:
         parts.append(f"{report.unchanged_files} unchanged files")
     if report.waiting:
@@ -196,7 +201,8 @@ def _summary(report: RunReport, public: Path) -> str:
     return (
         f"{len(report.sources)} sources: {report.total('new')} new, "
         f"{report.total('updated')} updated, "
-        f"{report.total('duplicate') + report.total('unchanged')} duplicate, {failed}; "
+        f"{report.total('duplicate') + report.total('unchanged')} duplicate, "
+        f"{report.total('merged')} merged, {failed}; "
         f"{len(report.published.written)} feed files and {report.published.pages} pages written "
         f"to {public}"
     )
@@ -346,9 +352,39 @@ def parse(ctx: click.Context, file: str, as_json: bool, fmt: str | None, explain
         for number, item in enumerate(parsed.items, start=1):
             date = item.published.isoformat() if item.published else "no date"
             click.echo(f"{number}. {item.title}  [{date}]")
+        merged = merged_within(parsed.items)
+        if merged:
+            click.echo(f"{merged} merged (near-duplicates of a story above)")
     for error in parsed.errors:
         click.echo(f"error: {one_line(str(error))}", err=True)
     ctx.exit(EXIT_FAILED if parsed.errors else EXIT_OK)
+
+
+def merged_within(found: Sequence[Item]) -> int:
+    """How many of a file's stories are near-duplicates of an earlier one in it (exact
+    copies, the same id or headline and body, are duplicates, not counted here)."""
+    from feeds.identity import identify
+    from feeds.near import THRESHOLD, fingerprint, resemblance, shared_lines
+    from feeds.store.clusters import body_text
+
+    entries = [identify(item) for item in found]
+    texts = [body_text(item.body) for item in found]
+    boilerplate = shared_lines(set(texts))
+    kept: list[Any] = []
+    seen: set[str] = set()
+    merged = 0
+    for entry, text in zip(entries, texts, strict=True):
+        if not seen.isdisjoint(entry.keys):
+            continue
+        seen.update(entry.keys)
+        fp = fingerprint(text, boilerplate)
+        if fp is None:
+            continue
+        if any(resemblance(fp, other) >= THRESHOLD for other in kept):
+            merged += 1
+        else:
+            kept.append(fp)
+    return merged
 
 
 # -- logging ---------------------------------------------------------------------------

@@ -17,6 +17,8 @@ a date or a buffer later:
 ``fetch.max_redirects``    0 to 20
 ``fetch.parse_processes``  -1 (automatic) to 256
 ``feeds[].limit``          1 to 10000
+``site.near_window``       1 hour to 90 days
+``sources[].priority``     -1000 to 1000
 =========================  ===================
 """
 
@@ -98,6 +100,8 @@ LIMITS = {
     "max_redirects": Bounds(0, 20),
     "parse_processes": Bounds(-1, 256),
     "limit": Bounds(1, 10000),
+    "near_window": Bounds(3600, 90 * DAY, "s"),
+    "priority": Bounds(-1000, 1000),
 }
 """The range of every number in the configuration, by key."""
 
@@ -114,6 +118,8 @@ class Site:
     author: str = ""
     keep_days: int = 30
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    near_window: float = 7 * DAY
+    """Seconds: near-duplicates are looked for among stories first seen this recently."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -326,6 +332,7 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         author=r.text("author", ""),
         keep_days=r.whole("keep_days", 30),
         max_file_bytes=r.whole("max_file_bytes", DEFAULT_MAX_BYTES),
+        near_window=r.duration("near_window", "7d"),
     )
 
 
@@ -339,14 +346,18 @@ SOURCE_KEYS = (
     "discover",
     "full_text",
     "selectors",
+    "dedup",
+    "priority",
 )
 """The keys of a ``[[sources]]`` table."""
+DEDUP_MODES = ("near", "exact", "off")
+"""``[[sources]] dedup``: near-duplicates too, exact copies only, or only the id."""
 
 BULLETIN_KEYS = ("topic_markers", "continuations", "header_words", "closings", "agencies")
 """The keys of the ``[bulletin]`` table."""
 
 
-def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
+def _source(path: str, table: Mapping[str, Any], index: int, site: Site) -> SourceSpec:
     r = _Reader(path, table, f"sources[{index}]", set(SOURCE_KEYS))
     name = r.slug("name")
     file_path, url = r.opt_text("path"), r.opt_text("url")
@@ -372,7 +383,17 @@ def _source(path: str, table: Mapping[str, Any], index: int) -> SourceSpec:
         discover=r.flag("discover"),
         full_text=r.flag("full_text"),
         selectors=_selectors(r, name, selectors),
+        dedup=_dedup(r),
+        priority=r.whole("priority", 0),
+        near_window=site.near_window,
     )
+
+
+def _dedup(r: _Reader) -> str:
+    mode = r.text("dedup", "near")
+    if mode not in DEDUP_MODES:
+        raise r.fail("dedup", f"must be one of {', '.join(DEDUP_MODES)}, got {_shown(mode)}")
+    return mode
 
 
 def _format(r: _Reader) -> str | None:
@@ -437,7 +458,7 @@ def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
     """Validate parsed TOML into a Config."""
     _Reader(path, data, "", {"site", "sources", "feeds", "bulletin", "fetch"})
     site = _site(path, data)
-    sources = tuple(_source(path, t, i) for i, t in enumerate(_tables(path, data, "sources")))
+    sources = tuple(_source(path, t, i, site) for i, t in enumerate(_tables(path, data, "sources")))
     _unique(path, [s.name for s in sources], "sources")
     names = {s.name for s in sources}
     feeds = tuple(_feed(path, t, i, names) for i, t in enumerate(_tables(path, data, "feeds")))

@@ -168,6 +168,8 @@ def poll_line(
         "new": batch.new,
         "updated": batch.updated,
         "duplicate": batch.duplicate + batch.unchanged,
+        "merged": batch.merged,
+        "withdrawn": batch.withdrawn or None,
         "status": status,
         "duration": round(report.duration, 3),
         "lag": round(lag, 3),

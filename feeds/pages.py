@@ -1,7 +1,10 @@
 """HTML pages in the public folder: a permalink page per story that has no URL of
 its own, and an index page listing the feeds. Rendered with Jinja2 (autoescape
 on; the body is sanitised HTML); no JavaScript. Every story, link and text goes
-through the same rule as the feeds (``feeds.render.publishable_story``)."""
+through the same rule as the feeds (``feeds.render.publishable_story``), and a
+story's page ends with the same "also reported by" block as its feed entries.
+The page of a withdrawn story keeps its title, says in Arabic when it was
+withdrawn, and asks search engines not to index it."""
 
 from __future__ import annotations
 
@@ -14,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
-from feeds.render import FeedMeta, Story, direction, publishable_story
+from feeds.render import FeedMeta, Story, also_html, direction, publishable_story
 from feeds.store import StoredItem
 from sources.dates import format_rfc3339
 from sources.text import clean_text
 
-RULES = "2"
+RULES = "3"
 """Bumped when what a page is rendered from changes outside the template (the
 rule that makes a story publishable), so that every page is rendered again."""
 
@@ -61,6 +64,7 @@ def render_story(
     template = _template("story.html")
     story = publishable_story(Story(item, link), home_url)
     item = story.item
+    withdrawn = item.withdrawn_at
     page = template.render(
         story=item,
         link=story.link,
@@ -69,6 +73,9 @@ def render_story(
         direction=direction(item.language),
         published_iso=format_rfc3339(item.published),
         published_text=arabic_date(item.published, tz),
+        also=also_html(item.also),
+        withdrawn_iso=format_rfc3339(withdrawn) if withdrawn else None,
+        withdrawn_text=arabic_date(withdrawn, tz) if withdrawn else None,
     )
     return page.encode("utf-8")
 

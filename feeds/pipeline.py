@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from feeds.config import Config
+from feeds.dedup import Mode, Policy
 from feeds.identity import Entry, identify
 from feeds.outcome import PollStatus, failed_whole, poll_status
 from feeds.publish import PublishResult, publish
@@ -183,7 +184,7 @@ def _save(
         min_interval=collected.min_interval,
         failed=failed_whole(outcome),
     )
-    batch = store.save_poll(entries, collected.files, poll)
+    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec))
     return SourceReport(
         spec.name,
         batch,
@@ -194,6 +195,15 @@ def _save(
         outcome=status,
         notices=tuple(collected.notices),
         waiting=len(collected.waiting),
+    )
+
+
+def policy_for(spec: SourceSpec) -> Policy:
+    """How the source's batches are deduplicated (``dedup``, ``priority``, the window)."""
+    return Policy(
+        mode=Mode(spec.dedup),
+        priority=spec.priority,
+        window=timedelta(seconds=spec.near_window),
     )
 
 

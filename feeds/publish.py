@@ -1,4 +1,6 @@
 """Publishing: every feed in three formats, permalink pages and the index page.
+A withdrawn story is in no feed and not on the index; its permalink page (due
+in the store) is rewritten to say it was withdrawn.
 
 Everything is rendered from the store on every run and written only when its
 bytes change, so a run that crashed after storing stories is completed by the
@@ -82,6 +84,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
         stories = [
             Story(i, story_link(i, base))
             for i in store.latest(config.feed_sources(feed), feed.limit)
+            if i.withdrawn_at is None  # the store leaves them out; never publish one
         ]
         rendered.append((meta, stories))
         for filename, render in FEED_FILES:
@@ -111,12 +114,15 @@ def _publish_pages(config: Config, store: Store, folder: Path, base: str) -> int
     done: list[tuple[str, str]] = []
     count = 0
     for item in store.pages_due(fingerprint, existing):
-        page = render_story(
-            item, story_link(item, base), site_title=config.site.title, home_url=base, tz=tz
-        )
-        write_if_changed(folder / f"{item.slug}.html", page, durable=False)
+        name = f"{item.slug}.html"
+        # a withdrawn story that was published under its own URL never had a page
+        if not (item.withdrawn_at and has_own_link(item) and name not in existing):
+            page = render_story(
+                item, story_link(item, base), site_title=config.site.title, home_url=base, tz=tz
+            )
+            write_if_changed(folder / name, page, durable=False)
+            count += 1
         done.append((item.id, page_rev(item.rev, fingerprint)))
-        count += 1
         if len(done) >= PAGE_BATCH:
             _commit_pages(store, done)
     _commit_pages(store, done)

@@ -11,6 +11,12 @@ the same rule as the sources' boundary (``clean_text``: valid Unicode without
 control characters or noncharacters), sanitises the body again, and keeps only
 ``http``/``https`` links and images (``web_link``); a story whose own URL is
 anything else is linked to its permalink page instead.
+
+A story that other outlets also reported (``StoredItem.also``, its near-duplicate
+cluster) ends its content with a short Arabic block linking to them, and says
+so machine-readably: Atom ``link rel="related"`` per outlet with a link, a
+``nashra:also`` element per outlet in RSS and Atom (namespace ``NASHRA_NS``)
+and a ``_nashra`` object on the JSON Feed item (see docs/namespace.md).
 """
 
 from __future__ import annotations
@@ -24,11 +30,12 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feeds.identity import ID_SCHEMES
-from feeds.store import StoredItem
+from feeds.store import AlsoReported, StoredItem
 from sources.build import headline
 from sources.dates import format_rfc3339
 from sources.html import html_to_text, sanitize
@@ -40,6 +47,12 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 STORIES_DIR = "stories"
 """The folder of permalink pages, under the public folder and under the site's URL."""
+NASHRA_NS = "https://nashra.invalid/ns/1.0"
+"""nashra's XML namespace (prefix ``nashra``) and the ``about`` of its JSON Feed
+extension ``_nashra``; documented in docs/namespace.md. Never changes: a new
+version of the vocabulary gets a new URI."""
+ALSO_LABEL = "ورد هذا الخبر أيضا في:"
+"""The start of the "also reported by" block."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +131,17 @@ def _title(title: str, summary: str, body: str) -> str:
 def publishable(item: StoredItem) -> StoredItem:
     """The story as it may be published: every text cleaned, the body sanitised,
     links and images that are not ``http``/``https`` dropped, the id without a
-    foreign scheme."""
+    foreign scheme; the other outlets (``also``) by the same rule."""
     tags = tuple(tag for tag in (clean_text(t).strip() for t in item.tags) if tag)
+    also = tuple(
+        AlsoReported(
+            source=clean_text(member.source).strip() or UNTITLED,
+            title=clean_text(member.title).strip(),
+            url=safe_link(member.url),
+            first_seen=member.first_seen,
+        )
+        for member in item.also
+    )
     summary = clean_text(item.summary)
     # sanitising decodes character references (``&#27;``): clean before and after
     body = clean_text(sanitize(clean_text(item.body)))
@@ -135,6 +157,7 @@ def publishable(item: StoredItem) -> StoredItem:
         tags=tags,
         language=clean_text(item.language),
         image=safe_link(item.image),
+        also=also,
     )
 
 
@@ -154,12 +177,63 @@ def wrap_rtl(body: str, language: str) -> str:
     return f'<div dir="{direction(language)}" lang="{html.escape(language)}">{body}</div>'
 
 
+def also_html(also: Sequence[AlsoReported]) -> str:
+    """The "also reported by" block for a publishable story's ``also``: each
+    outlet's name, linked to its copy when it has a web link (the copy's title as
+    the link's title); empty when no other outlet reported the story."""
+    if not also:
+        return ""
+    names = []
+    for member in also:
+        name = html.escape(member.source)
+        if member.url:
+            title = f' title="{html.escape(member.title)}"' if member.title else ""
+            name = f'<a href="{html.escape(member.url)}"{title}>{name}</a>'
+        names.append(name)
+    block = f"<p>{html.escape(ALSO_LABEL)} {'، '.join(names)}</p>"
+    return sanitize(f'<div dir="rtl" lang="ar">{block}</div>')
+
+
+def content_html(item: StoredItem) -> str:
+    """A publishable story's content as every output carries it: its body in a
+    ``<div>`` with its direction and language, then the "also reported by" block."""
+    return wrap_rtl(item.body, item.language) + also_html(item.also)
+
+
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "ug", "yi", "dv", "sd"})
 
 
 def direction(language: str) -> str:
     """``rtl`` for right-to-left languages, else ``auto`` (the reader decides)."""
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "auto"
+
+
+class _NashraFeed(BaseExtension):  # type: ignore[misc]
+    """Declares the ``nashra`` namespace on the feed's root."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"nashra": NASHRA_NS}
+
+
+class _NashraEntry(BaseEntryExtension):  # type: ignore[misc]
+    """An entry's ``nashra:also`` elements, one per outlet that also reported it:
+    ``<nashra:also source="…" href="…" first-seen="…">title</nashra:also>``."""
+
+    def __init__(self) -> None:
+        self.members: tuple[AlsoReported, ...] = ()
+
+    def extend_rss(self, entry: etree._Element) -> etree._Element:
+        for member in self.members:
+            element = etree.SubElement(entry, f"{{{NASHRA_NS}}}also")
+            element.set("source", member.source)
+            if member.url:
+                element.set("href", member.url)
+            element.set("first-seen", format_rfc3339(member.first_seen))
+            element.text = member.title
+        return entry
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        return self.extend_rss(entry)
 
 
 def _updated(meta: FeedMeta, stories: Sequence[Story]) -> datetime:
@@ -172,6 +246,8 @@ def _generator(
     """``stories`` already made publishable."""
     fg = FeedGenerator()
     fg.load_extension("dc")
+    if any(story.item.also for story in stories):  # feeds without clusters stay as they were
+        fg.register_extension("nashra", _NashraFeed, _NashraEntry)
     fg.id(meta.home_url + meta.name + "/")
     fg.title(_clean(meta.title))
     fg.subtitle(_clean(meta.description or meta.title))
@@ -192,11 +268,13 @@ def _generator(
         fe.guid(item.id, permalink=item.id == story.link)
         fe.title(item.title)
         fe.link(href=story.link, rel="alternate", type="text/html")
+        if item.also:
+            fe.nashra.members = item.also
         fe.published(item.published)
         fe.updated(item.updated)
         if item.summary:
             fe.description(item.summary)
-        fe.content(wrap_rtl(item.body, item.language), type="CDATA")
+        fe.content(content_html(item), type="CDATA")
         if item.author:
             fe.author(name=item.author)
             fe.dc.dc_creator(item.author)
@@ -221,7 +299,22 @@ def render_atom(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
         content = entry.find(f"{{{ATOM_NS}}}content")
         if content is not None:
             content.set("type", "html")
+        _related_links(entry, story)
     return bytes(etree.tostring(tree, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+
+
+def _related_links(entry: etree._Element, story: Story) -> None:
+    """An Atom ``link rel="related"`` per outlet that also reported the story and
+    has a web link, after the entry's alternate link (written here: feedgen drops
+    the attributes of an entry's links)."""
+    anchor = entry.findall(f"{{{ATOM_NS}}}link")[-1]  # every entry has its alternate link
+    related = {m.url: m for m in story.item.also if m.url and m.url != story.link}
+    for url, member in reversed(related.items()):
+        link = etree.Element(f"{{{ATOM_NS}}}link", href=url, rel="related", type="text/html")
+        if member.title:
+            link.set("title", member.title)
+        link.tail = anchor.tail
+        anchor.addnext(link)
 
 
 def render_json(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
@@ -244,7 +337,7 @@ def _json_item(story: Story) -> dict[str, object]:
         "id": item.id,
         "url": story.link,
         "title": item.title,
-        "content_html": wrap_rtl(item.body, item.language),
+        "content_html": content_html(item),
     }
     if item.summary:
         out["summary"] = item.summary
@@ -257,4 +350,14 @@ def _json_item(story: Story) -> dict[str, object]:
     if item.tags:
         out["tags"] = list(item.tags)
     out["language"] = item.language
+    if item.also:
+        out["_nashra"] = {"about": NASHRA_NS, "also": [_json_also(m) for m in item.also]}
+    return out
+
+
+def _json_also(member: AlsoReported) -> dict[str, str]:
+    out = {"source": member.source, "title": member.title}
+    if member.url:
+        out["url"] = member.url
+    out["first_seen"] = format_rfc3339(member.first_seen)
     return out

@@ -30,6 +30,13 @@ class SourceSpec:
     discover: bool = False
     full_text: bool = False
     selectors: tuple[tuple[str, str], ...] = ()
+    dedup: str = "near"
+    """``near``, ``exact`` or ``off``: how the source's new stories are deduplicated."""
+    priority: int = 0
+    """A near-duplicate from a source of higher priority is what its cluster shows."""
+    near_window: float = 7 * 86400.0
+    """Seconds: near-duplicates are looked for among stories first seen this recently
+    (``[site] near_window``, the same for every source)."""
 
     @property
     def location(self) -> str:

@@ -11,20 +11,37 @@ header
     with a word of ``BulletinWords.header_words``: «نشرة أخبار الساعة
     الثامنة»، «موجز الأنباء»), a date line (``sources.dates.parse_date``
     reads it), a name and a date apart («أخبار كود اليوم | الجمعة 13 دجنبر
-    2024») or a byline («بقلم: قسم الأخبار · الأربعاء 18 ديسمبر 2024م»). Not a
-    story; its date dates the stories that carry none.
+    2024») or a byline («بقلم: قسم الأخبار · الأربعاء 18 ديسمبر 2024م»); also
+    any block of short lines at the top that ends with a line holding a date,
+    when a story starts after it («وكالة الأنباء السعودية» / «النشرة…» / «الأحد
+    14 ربيع الآخر 1442هـ الموافق 29 نوفمبر 2020م»). Not a story; its date
+    dates the stories that carry none. A broadcast script's intro after it (a
+    greeting or «أهم العناوين:», the headlines read out as a list, «وإليكم
+    التفاصيل:») is left out; the stories below it, when they have no headlines,
+    are split where the paragraphs tell what each read-out headline says, and
+    take those headlines as titles.
 separator
     A line of punctuation, symbols and tatweel only, spaced or not («ـــــ»،
-    «* * *»، «●●●»، «. . .»; Unicode categories P and S): ends the story.
+    «* * *»، «●●●»، «. . .»; Unicode categories P and S): ends the story. So
+    do the wire's end mark («//انتهى//»، «-انتهى-»، «ـ (انتهى) ـ») and the time
+    stamp and serial number lines after it («14:10ت م»، «0050»).
+boilerplate
+    Left out wherever it is: a line wholly in brackets (a stage direction
+    «(تقرير مصوّر – المدة 1:20)», a credit «(Reporting by …; Editing by …)»),
+    a newsletter's own lines («اقرأ المزيد ←»، «Read more»، «View this email in
+    your browser»، unsubscribe and copyright lines). A speaker label opening a
+    paragraph («المذيع:»، «مراسلنا في غزة:») is removed.
 closing
     A short line opening with a word of ``closings`` («انتهت النشرة»،
     «تابعونا على…»), and short lines after the last one: not part of a story.
     At the end of the bulletin, lines shaped like a closing count too
     (``_closing_shape``: «انتهى/انتهت/نهاية» then «نشرة/موجز»، «كانت هذه…»،
     «وفي الختام…»، «شكرا…», a farewell word such as «متابعتكم»، «موعدكم»،
-    «نلتقي»، «مع تحيات»).
+    «نلتقي»، «مع تحيات»; a call to follow, join or share «للمزيد… تابعونا»،
+    «انضموا لقناتنا»، «شاركوا النشرة»; the issuer, editors or sources «صادر
+    عن…»، «المصادر:»، «إعداد:»; a bare link).
 headline
-    A line numbered («1.»، «٢-»، «(3)»، «أولا:»، «(أ)»، «ب-») or bulleted
+    A line numbered («1.»، «٢-»، «(3)»، «أولا:»، «الخبر الأول:»، «(أ)»، «ب-») or bulleted
     («■»، «•»، «-»، «»»، «›») starts a story (the numbering is not part of the
     title); so does a block the document marks as a heading. A line that is
     only a number («- 1 -»، «(2)») ends the story before it, like a separator. A *short line* (at most 20 words,
@@ -37,11 +54,21 @@ list item
     with «:» or another item (unless it carries the headlines' bullet or their
     next number), or numbered again from below the last headline's number with
     the next item after it («1-»، «2-» inside story 3): the story's list
-    (``<ul>``/``<ol>``). A document's list items and table cells are body text.
+    (``<ul>``/``<ol>``). So are a label and a figure after a line ending with
+    «:» («مازي: 10.214,32 نقطة (+0,84%)») and the list items a document marks;
+    table cells are body text.
+byline
+    Right after a headline, a line «كتب: …»، «بقلم: …»، «إعداد: …»، «تقرير -
+    …» or «name | date», or a line the document sets apart (Word: short, all
+    italic): the story's author (and date), not its body.
 subheading
     A heading the document puts below its headlines' level; or a short line
     followed by a continuation paragraph («وأضاف…»، «في سياق
-    متصل…»), or a short line right after a headline (a deck).
+    متصل…»), or a short line right after a headline (a deck). By the
+    bulletin's own pattern (``_Pattern``), a short line inside a story of at
+    least two paragraphs is a subheading when all the bulletin's sure headlines
+    are numbered and it is not, or all are followed by a dateline or a byline
+    and the paragraph after it has neither.
 topic shift
     A paragraph opening with a topic-shift marker («وفي سياق آخر، …»), or with
     one by shape («وعلى الصعيد الرياضي،»، «أما في الشأن الاقتصادي، فـ…»،
@@ -62,6 +89,9 @@ dateline
 paragraph
     Anything else: the story's body. A story without a headline takes its
     title from its first sentence (``sources.build.headline``).
+
+A "story" with no body (a title alone, a short line alone, a label over a
+list of figures) is not a story: its lines are kept out of the result.
 
 Everything here is pure, text in and stories out; ``parse_blocks`` and
 ``parse_bulletin`` turn the stories into items through the item builder, and
@@ -161,6 +191,8 @@ class Block:
     byline: bool = False
     """The document sets it apart as a byline (a short, wholly italic paragraph under
     a heading): right after a headline, the story's author."""
+    date: str | None = None
+    """A date the document gives this paragraph (an HTML ``<time datetime>``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,7 +648,9 @@ _CLOSING_WORDS = _keys(
     "تصبحون",
     "نستودعكم",
 )
-_CLOSING_ENDS = _keys("انتهى", "انتهت", "نهاية", "تنتهي", "ينتهي", "اختتام", "ختام")
+_CLOSING_ENDS = _keys(
+    "انتهى", "انتهت", "نهاية", "تنتهي", "ينتهي", "اختتام", "ختام", "ننهي", "نختم", "نختتم"
+)
 _CLOSING_HERE = _keys("الى", "هنا", "بهذا", "وبهذا")
 _CLOSING_WHAT = ("نشر", "النشر", "موجز", "الموجز", "حصاد", "الحصاد", "نشرت", "موجزن")
 _CLOSING_THIS = _keys("كانت", "كان", "هذه", "هذا")
@@ -696,9 +730,15 @@ def _closing(text: str, tables: _Tables) -> str | None:
 
 
 _WORD = r"(?:[^\W\d_]|[\u064b-\u065f\u0670])+"
-_PLACE = rf"{_WORD}(?:\s+{_WORD}){{0,2}}"
+_PLACE = rf"{_WORD}(?:\s+{_WORD}){{0,2}}(?:\s*\({_WORD}(?:\s+{_WORD})?\))?"
+"""«الخرطوم»، «كالينينغراد (روسيا)»: a place, with its country in brackets."""
 _AGENCY = r"[^\W\d_][^()\d\-–—:،,/]{0,40}?"
-_WHEN = rf"(?:(?:في|يوم)\s+)?(?:[^\W\d_]+\s*[،,]?\s*)?{_DIGIT}[^()\-–—:/]{{0,30}}?"
+_NUMERIC_DATE = rf"{_DIGIT}{{1,4}}(?:[-/.]{_DIGIT}{{1,4}}){{2}}\s*م?"
+"""«21-7-2020م»، «2020/7/21»: a numeric date, its year marked «م» or not."""
+_WHEN = (
+    rf"(?:(?:في|يوم)\s+)?(?:[^\W\d_]+\s*[،,]?\s*)?"
+    rf"(?:{_NUMERIC_DATE}(?=\s*[(\-–—/])|{_DIGIT}[^()\-–—:/]{{0,30}}?)"
+)
 _END = r"\s*[-–—:]+\s*"
 _DATELINES = tuple(
     re.compile(pattern)
@@ -748,6 +788,8 @@ def _bare_dateline(text: str, tables: _Tables) -> Dateline | None:
                 opening = " ".join(words[: end + size])
                 return Dateline(opening, date, name)
     return None
+
+
 _PLACE_ONLY = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD})?)\s+[-–—]\s+(?=\S)")
 """«الرباط – أفادت…»: a place and a spaced dash, no agency, no date (not «ليبيا -
 تونس: …», where a colon soon after makes it a pair of names)."""
@@ -838,6 +880,28 @@ def _dateline(text: str, tables: _Tables, *, long: bool = True) -> Dateline | No
 
 
 _PLACE_ONLY_MIN_WORDS = 3
+
+
+def _dateline_alone(text: str, tables: _Tables) -> Dateline | None:
+    """«واشنطن – واع»، «بغداد (واع)»: a place and an agency on a line of their own."""
+    text = text.strip()
+    if _words(text) > _BARE_PLACE_WORDS + _AGENCY_MAX_WORDS:
+        return None
+    found = _dateline(text.rstrip(" -–—:") + " – نص", tables)
+    if found is None or found.agency is None:
+        return None
+    place = text[: text.find(found.agency)] if found.agency in text else text
+    if any(normalize_key(word) in _PLACE_NOT for word in _WRITTEN_WORD.findall(place)):
+        return None  # «وكالة الأنباء العراقية (واع)»: the issuer's name, not a place
+    known = tables.agencies.get(_agency_key(found.agency)) is not None
+    keys = [normalize_key(word) for word in found.agency.replace(".", " ").split()]
+    shaped = (len(keys) == 1 and len(keys[0]) <= _ACRONYM_LETTERS) or all(len(k) == 1 for k in keys)
+    return Dateline(text, found.date, found.agency) if known or shaped else None
+
+
+_PLACE_NOT = _keys(
+    "وكالة", "الوكالة", "وزارة", "الوزارة", "إذاعة", "صحيفة", "جريدة", "نشرة", "موجز"
+)
 _TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -859,13 +923,53 @@ def _after_dateline(text: str, tables: _Tables) -> str:
 
 def title_from(text: str, words: BulletinWords = DEFAULT_WORDS) -> str:
     """A title from a paragraph, after its dateline if it has one: its first
-    sentence, at most 15 words (``…`` if cut)."""
-    return headline(_after_dateline(text, _tables(words)))
+    sentence, at most 15 words (``…`` if cut), without the continuation phrase
+    or the urgency tag it opens with."""
+    tables = _tables(words)
+    return _derived_title(_after_dateline(text, tables), tables)
+
+
+_TAG = re.compile(
+    r"\s*[^\w\s#]{0,2}\s*#?\s*(?:عاجل|خاص|هام|حصري|بالفيديو|بالصور|فيديو|صور|شاهد)"
+    r"\s*[^\w\s#]{0,2}\s*[|｜:：]\s*(?=\S)"
+)
+"""«#عاجل | …»، «🔴 عاجل: …»، «بالفيديو | …»: an urgency or media tag before a title."""
+
+
+def _untagged(text: str) -> str:
+    """A title without the urgency or media tag it opens with."""
+    match = _TAG.match(text)
+    return text[match.end() :] if match else text
 
 
 def _title(text: str) -> str:
-    """A headline as a title: one line, no final full stop."""
-    return plain(text).rstrip(".:：؛;،, ").rstrip() or plain(text)
+    """A headline as a title: one line, no tag before it, no final full stop."""
+    text = _untagged(plain(text))
+    return text.rstrip(".:：؛;،, ").rstrip() or text
+
+
+_PHRASE_OPENERS = _keys("في", "وفي", "على", "وعلى", "إلى", "وإلى", "من", "ومن", "بعد", "وبعد")
+_PHRASE_HEAD = re.compile(r"\s*(?:[^\s،,:؛;.!؟?]+\s+){1,5}?[^\s،,:؛;.!؟?]+\s*[،,:؛;]\s*(?=\S)")
+"""«وفي سياق متصل بالوباء، »: a continuation phrase's words up to the comma."""
+
+
+def _derived_title(text: str, tables: _Tables) -> str:
+    """A title from a story's first paragraph (after its dateline): without the
+    continuation phrase it opens with («وفي سياق متصل بالوباء، …»، «إلى ذلك، …»،
+    «في غضون ذلك قال…»), as after a topic-shift marker."""
+    phrase = _continuation(text, tables)
+    if phrase is not None:
+        head = _PHRASE_HEAD.match(text)
+        opener = normalize_key(text.split(maxsplit=1)[0])
+        if head is not None and (" " in phrase or opener in _PHRASE_OPENERS):
+            rest = text[head.end() :]
+        elif " " in phrase:
+            rest = text.strip()[len(_said(text, phrase)) :].lstrip(_AFTER_MARKER)
+        else:
+            rest = ""
+        if any(char.isalpha() for char in rest):
+            text = rest
+    return headline(_untagged(text))
 
 
 # --- wire marks, asides, bylines, figures -------------------------------------
@@ -893,6 +997,23 @@ def _stamp(text: str) -> bool:
     return _STAMP.fullmatch(text.strip()) is not None
 
 
+_LETTER = r"[^\W\d_]"
+_INITIALS = re.compile(rf"{_LETTER}(?:\s*[./]?\s*{_LETTER}(?![^\W\d_])){{1,8}}\.?")
+"""«ع.ف»، «م.ل»، «ع ن ب / ه ب ع»: the editors' initials that close wire copy."""
+_ROUTING = re.compile(rf"{_LETTER}{{2,8}}{_DIGIT}{{4,}}(?:\s+\S+){{0,4}}")
+"""«كونا101230 جمت يناير 21»: a wire's routing code (agency, serial, date)."""
+
+
+def _wire_code(text: str) -> bool:
+    """The editors' initials or a routing code closing wire copy: not the story's text."""
+    text = text.strip()
+    if _ROUTING.fullmatch(text):
+        return True
+    letters = [char for char in text if char.isalpha()]
+    spaced = re.fullmatch(rf"{_LETTER}(?:[\s./]+{_LETTER})+\.?", text) is not None
+    return _INITIALS.fullmatch(text) is not None and spaced and 2 <= len(letters) <= 9
+
+
 _ASIDE = re.compile(r"[(\[（][^()\[\]（）]+[)\]）]")
 _ASIDE_MAX_WORDS = 15
 
@@ -908,7 +1029,9 @@ _CHROME = re.compile(
     r"|^\W*(?:read|continue reading|read the full|see more|more)\b(?:\s+more)?\W*$"
     r"|in your browser|view (?:it|this email|this message)? ?online|في المتصفح"
     r"|لا (?:تظهر|يظهر) (?:هذه )?(?:الرسالة|البريد)|unsubscribe|إلغاء الاشتراك"
-    r"|^\W*(?:copyright|©)|جميع الحقوق محفوظة|all rights reserved",
+    r"|^\W*(?:copyright|©)|جميع الحقوق محفوظة|all rights reserved"
+    r"|our mailing address|you are receiving this|update (?:your )?preferences"
+    r"|تصلك هذه الرسالة|لا ترغب في تلقي|تحديث تفضيلات",
     re.IGNORECASE,
 )
 _CHROME_MAX_WORDS = 15
@@ -948,6 +1071,7 @@ _BYLINE_WORDS = _keys(
 _BYLINE_PARTS = re.compile(r"\s+[-–—|·•]\s+|\s*[|·•]\s*")
 _BYLINE_MAX_WORDS = 10
 _NAME_MAX_WORDS = 5
+_UNMARKED_NAME_WORDS = 3
 
 
 def _byline(text: str) -> tuple[str, str | None] | None:
@@ -961,15 +1085,10 @@ def _byline(text: str) -> tuple[str, str | None] | None:
     marked = lead in _BYLINE_WORDS
     if marked:
         rest = text[len(first) :].lstrip(" \t:：-–—")
-        if not first.rstrip().endswith((":", "：")) and text[len(first) :].lstrip()[:1] not in (
-            ":",
-            "：",
-            "-",
-            "–",
-            "—",
-        ):
-            if _words(rest) > 3:
-                return None  # «كتب الرئيس على تويتر»: a sentence, not a byline
+        marks = (":", "：", "-", "–", "—")
+        unmarked = not first.endswith(marks) and text[len(first) :].lstrip()[:1] not in marks
+        if unmarked and _words(rest) > _UNMARKED_NAME_WORDS:
+            return None  # «كتب الرئيس على تويتر»: a sentence, not a byline
     else:
         rest = text
     parts = [part.strip() for part in _BYLINE_PARTS.split(rest) if part.strip()]
@@ -982,6 +1101,24 @@ def _byline(text: str) -> tuple[str, str | None] | None:
     if _words(name) > _NAME_MAX_WORDS or _HAS_DIGIT.search(name):
         return None
     return name.strip(" :،,"), date
+
+
+def _document_byline(text: str, date: str | None) -> tuple[str, str | None]:
+    """The author and date of a line the document sets apart as a byline
+    («بقلم: أنس العمري»، «بقلم: يوسف بنعلي 2020-02-13», «2020-02-13»): the author
+    without its marker word nor the date (``""`` when it names none); ``date``,
+    the document's own, wins over the one written."""
+    found = _byline(text)
+    if found is None:
+        words = text.split()
+        cut = next((k for k in range(len(words)) if _date_of(" ".join(words[k:]))), len(words))
+        name = " ".join(words[:cut]).strip(" \t:：-–—|،,")
+        found = name, _date_of(" ".join(words[cut:])) if cut < len(words) else None
+    name, written = found
+    first = name.split(maxsplit=1)[0] if name.split() else ""
+    if normalize_key(first.rstrip(":：")) in _BYLINE_WORDS:
+        name = name[len(first) :].strip(" \t:：-–—")
+    return name, date or written
 
 
 # --- lines --------------------------------------------------------------------
@@ -1023,6 +1160,9 @@ class _Line:
     """A title announced for the story this line starts (a teaser of the intro)."""
     starts: bool = False
     """Starts a story although nothing in the line says so (the intro's teasers do)."""
+    alone: Dateline | None = None
+    """A dateline alone on its line («واشنطن – واع»): under a headline, the story's
+    agency and date, not its text."""
 
     @property
     def ends(self) -> bool:
@@ -1040,6 +1180,8 @@ def _classify(block: Block, tables: _Tables, words: BulletinWords) -> _Line:
         return _Line(number, text, "separator", "the wire's end of a story («انتهى»)")
     if _stamp(text):
         return _Line(number, text, "separator", "only a time stamp or a serial number")
+    if _wire_code(text) and not block.headline:
+        return _Line(number, text, "separator", "the editors' initials or a wire's routing code")
     if _chrome(text) and not block.headline:
         return _Line(number, text, "drop", "a newsletter's or page's own line")
     closing = _closing(text, tables)
@@ -1084,7 +1226,8 @@ def _classify(block: Block, tables: _Tables, words: BulletinWords) -> _Line:
         short=short and _is_short(text),
         dateline=found,
         document=block.headline,
-        byline=(text, None) if block.byline else _byline(text),
+        byline=_document_byline(text, block.date) if block.byline else _byline(text),
+        alone=None if found else _dateline_alone(text, tables),
     )
 
 
@@ -1104,6 +1247,8 @@ def _mark_header(lines: list[_Line], tables: _Tables) -> tuple[list[_Line], str 
             continue
         text = line.rest if line.shape in ("numbered", "heading") else line.text
         found = _header(text, tables) if line.shape != "shift" else None
+        if found is None and _above_name(out, index, tables):
+            found = "short line above the bulletin's name", None
         if found is None:
             above = _dated_block(out, index)
             if above is None:
@@ -1116,14 +1261,30 @@ def _mark_header(lines: list[_Line], tables: _Tables) -> tuple[list[_Line], str 
             date = date or when
             index = end + 1
             continue
-        reason, when = found
-        date = date or when
-        out[index] = replace(line, shape="header", reason=reason + (f", date {when}" if when else ""))
+        reason, said = found
+        date = date or said
+        out[index] = replace(
+            line, shape="header", reason=reason + (f", date {said}" if said else "")
+        )
         index += 1
     return out, date
 
 
 _HEADER_RUN = 6
+
+
+def _above_name(lines: list[_Line], index: int, tables: _Tables) -> bool:
+    """A short line right above a line naming the bulletin («وكالة الأنباء… – وفا»
+    / «النشرة الإخبارية»): the issuer's name, part of the header."""
+    line = lines[index]
+    if line.shape not in ("plain", "heading") or not _is_short(line.text):
+        return False
+    if line.dateline is not None or line.continues or _words(line.text) > HEADER_MAX_WORDS:
+        return False
+    following = next((n for n in lines[index + 1 :] if n.shape not in ("separator", "drop")), None)
+    if following is None or following.shape not in ("plain", "heading"):
+        return False
+    return _opening(_first_words(following.text, tables.longest), tables.headers) is not None
 
 
 def _dated_block(lines: list[_Line], start: int) -> tuple[int, str] | None:
@@ -1138,11 +1299,12 @@ def _dated_block(lines: list[_Line], start: int) -> tuple[int, str] | None:
             index += 1
             continue
         if (
-            line.shape != "plain"
+            not (line.shape == "plain" or (line.shape == "heading" and index == start))
+            or line.item is not None
             or line.dateline is not None
             or line.continues
             or _words(line.text) > HEADER_MAX_WORDS
-            or line.text.rstrip(_CLOSERS).endswith(".")
+            or not _is_short(line.text)
         ):
             break
         seen += 1
@@ -1202,6 +1364,123 @@ def _mark_trailer(lines: list[_Line]) -> list[_Line]:
     ]
 
 
+_GREETINGS = _keys(
+    "أعزائي", "عزيزي", "أعزاءنا", "مستمعينا", "مشاهدينا", "سيداتي", "حضرات", "أهلا", "مرحبا"
+)
+_ANNOUNCED = _keys("العناوين", "عناوين", "عناوينها", "أبرز", "أهم")
+_DETAILS = _keys("تفاصيل", "التفاصيل", "إليكم", "واليكم", "وإليكم", "البداية", "نبدأ")
+_MIN_TEASERS = 2
+
+
+_BARE_NAME = re.compile(rf"{_WORD}(?:\s+{_WORD}){{1,2}}")
+
+
+def _mark_bare_bylines(lines: list[_Line]) -> list[_Line]:
+    """A bare name («هديل غبون»: two or three words, nothing else) right under a
+    marked headline, before the story's first paragraph, is the story's byline
+    when another story of the bulletin has a byline under its headline."""
+
+    def under(index: int) -> _Line | None:
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        return following if lines[index].shape in ("numbered", "heading") else None
+
+    bylined = [index for index in range(len(lines)) if (line := under(index)) and line.byline]
+    if not bylined:
+        return lines
+    out = list(lines)
+    for index in range(len(lines) - 2):
+        line, after = under(index), lines[index + 2]
+        if (
+            line is not None
+            and line.shape == "plain"
+            and line.byline is None
+            and line.dateline is None
+            and not line.continues
+            and _BARE_NAME.fullmatch(line.text) is not None
+            and after.shape == "plain"
+            and not after.short
+        ):
+            out[index + 1] = replace(line, byline=(line.text, None), short=False)
+    return out
+
+
+def _mark_intro(lines: list[_Line]) -> list[_Line]:
+    """A broadcast script's intro after the header: a greeting or «أهم العناوين:»,
+    the headlines read out as a list (teasers), then «وإليكم التفاصيل:», over
+    stories without headlines. The intro is left out; the stories are split where
+    the teasers say (``_split_by_teasers``) and take them as titles."""
+    start = next(
+        (i for i, line in enumerate(lines) if line.shape not in ("header", "separator", "drop")),
+        None,
+    )
+    if start is None or lines[start].shape != "plain":
+        return lines
+    words = _join_conjunction(normalize_key(lines[start].text).split())
+    opens = bool(words) and words[0] in _GREETINGS
+    announces = lines[start].text.rstrip().endswith((":", "：")) and bool(set(words) & _ANNOUNCED)
+    if not (opens or announces):
+        return lines
+    index = start + 1
+    teasers: list[int] = []
+    while index < len(lines) and lines[index].shape == "numbered":
+        teasers.append(index)
+        index += 1
+    if len(teasers) < _MIN_TEASERS:
+        return lines
+    ends = [start, *teasers]
+    if index < len(lines) and lines[index].shape == "plain":
+        head = _join_conjunction(normalize_key(lines[index].text).split())[:4]
+        if set(head) & _DETAILS and _words(lines[index].text) <= HEADER_MAX_WORDS:
+            ends.append(index)
+            index += 1
+    out = list(lines)
+    for at in ends:
+        what = "a teaser: a headline read out" if at in teasers else "the intro before the stories"
+        out[at] = replace(out[at], shape="header", reason=f"{what}; left out")
+    return _split_by_teasers(out, index, [lines[i].rest for i in teasers])
+
+
+def _stem_words(text: str) -> set[str]:
+    """Words of at least three letters, without ال and one-letter prefixes, cut to
+    four letters: enough to see that a paragraph tells what a teaser says."""
+    out = set()
+    for word in normalize_key(text).split():
+        word = word.removeprefix("و")
+        for prefix in ("بال", "لل", "ال", "ب", "ل"):
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix) :]
+                break
+        if len(word) >= 3:
+            out.add(word[:4])
+    return out
+
+
+def _split_by_teasers(lines: list[_Line], start: int, teasers: list[str]) -> list[_Line]:
+    """Mark where the stories after an intro start: at the paragraphs (not opening
+    with a continuation) that tell best, in order, what each teaser says."""
+    end = next((i for i in range(start, len(lines)) if lines[i].ends), len(lines))
+    section = range(start, end)
+    if not section or any(
+        lines[i].shape != "plain" or lines[i].short or lines[i].dateline for i in section
+    ):
+        return lines  # the stories have headlines or datelines of their own
+    candidates = [i for i in section if not lines[i].continues and i != start]
+    chosen: list[int] = []
+    for number, teaser in enumerate(teasers[1:], start=1):
+        left = len(teasers) - 1 - number
+        pool = [i for i in candidates if not chosen or i > chosen[-1]]
+        pool = pool[: len(pool) - left] if left else pool
+        if not pool:
+            break
+        said = _stem_words(teaser)
+        chosen.append(max(pool, key=lambda i: (len(said & _stem_words(lines[i].text)), -i)))
+    out = list(lines)
+    out[start] = replace(out[start], title=teasers[0])
+    for number, index in enumerate(chosen, start=1):
+        out[index] = replace(out[index], starts=True, title=teasers[number])
+    return out
+
+
 def text_blocks(text: str) -> list[Block]:
     """The non-blank lines of a text bulletin as blocks, numbered from 1 (a BOM is dropped)."""
     return [
@@ -1237,6 +1516,8 @@ class _Draft:
         paragraphs = [part.text for part in self.parts if part.kind == "p"]
         if self.lone or not any(part.kind != "h" for part in self.parts):
             return True
+        if len(self.parts) == 1 and paragraphs and _is_short(paragraphs[0]):
+            return True  # one headline-shaped line: a title alone
         return bool(paragraphs) and all(
             _words(text) <= _LABEL_MAX_WORDS and text.rstrip().endswith((":", "："))
             for text in paragraphs
@@ -1273,9 +1554,8 @@ def _pattern(lines: list[_Line]) -> _Pattern:
             continue
         if line.shape == "drop":
             continue
-        if line.shape in ("numbered", "heading") and _words(line.rest) <= HEADLINE_MAX_WORDS:
-            sure.append(index)
-        elif fresh and line.shape == "plain" and line.short:
+        marked = line.shape in ("numbered", "heading") and _words(line.rest) <= HEADLINE_MAX_WORDS
+        if marked or (fresh and line.shape == "plain" and line.short):
             sure.append(index)
         fresh = False
     if len(sure) < _PATTERN_MIN:
@@ -1354,7 +1634,7 @@ class _Segmenter:
     def start_untitled(self, line: _Line, text: str, found: Dateline | None) -> None:
         self.close()
         after = text[len(found.text) :].strip() if found and text.startswith(found.text) else text
-        title = _title(line.title) if line.title else headline(after)
+        title = _title(line.title) if line.title else _derived_title(after, self.tables)
         self.current = _Draft(title, line.number, untitled=True)
         self.paragraph(line, text, found)
 
@@ -1372,10 +1652,18 @@ class _Segmenter:
             return
         opened, self.list_open = self.list_open, False
         awaiting = self.current is not None and not self.current.has_paragraph
+        if line.alone is not None and awaiting and line.shape == "plain":
+            assert self.current is not None
+            found = line.alone
+            self.current.agency = self.current.agency or found.agency
+            self.current.date = self.current.date or found.date
+            what = f"agency {found.agency}" + (f", date {found.date}" if found.date else "")
+            self.note(line, "byline", f"a dateline alone under the headline: {what}")
+            return
         if awaiting and line.shape == "plain" and line.byline and not line.dateline:
             assert self.current is not None
             author, when = line.byline
-            self.current.author = self.current.author or author
+            self.current.author = self.current.author or author or None
             self.current.date = self.current.date or when
             self.note(line, "byline", f"byline under the headline: author {author}")
             return
@@ -1518,7 +1806,6 @@ class _Segmenter:
             self.start(line.text, line.number)
             self.note(line, "headline", "short line, the next paragraph does not continue")
 
-
     def subheading_by_pattern(self, after: _Line | None) -> str | None:
         """Why a short line inside a long story is a subheading by the bulletin's own
         pattern (``_Pattern``), or None."""
@@ -1556,6 +1843,8 @@ def read_blocks(blocks: Sequence[Block], words: BulletinWords = DEFAULT_WORDS) -
     lines = [_classify(block, tables, words) for block in blocks if _visible(block.text)]
     lines, date = _mark_header(lines, tables)
     lines = _mark_trailer(lines)
+    lines = _mark_intro(lines)
+    lines = _mark_bare_bylines(lines)
     segmenter = _Segmenter(tables, _pattern(lines))
     for line, after in zip(lines, _lookahead(lines), strict=True):
         before = segmenter.current

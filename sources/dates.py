@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -106,7 +106,12 @@ _LABEL = re.compile(
 )
 # Dual month names "آب/اغسطس", "تشرين الثاني/نوفمبر": keep one half.
 _MONTH = r"(?:(?:كانون|تشرين)\s+(?:الأول|الاول|الثاني)|[\u0621-\u064A]+)"
-_DUAL = re.compile(rf"(?P<first>{_MONTH})\s*/\s*(?P<second>{_MONTH})")
+# Also «أيار (مايو)», «(مايو) أيار», «نيسان - أبريل».
+_DUAL = re.compile(
+    rf"\(\s*(?P<first>{_MONTH})\s*\)\s*(?P<second>{_MONTH})"
+    rf"|(?P<first2>{_MONTH})\s*\(\s*(?P<second2>{_MONTH})\s*\)"
+    rf"|(?P<first3>{_MONTH})\s*(?:/|\s[-–—]\s)\s*(?P<second3>{_MONTH})"
+)
 _FIXES = (
     (re.compile(r"مساءاً|مساءا"), "مساءً"),  # common misspellings dateparser does not know
     (re.compile(r"صباحاً|صباحا(?!ً)"), "صباحًا"),
@@ -378,7 +383,13 @@ def _label_parts(text: str) -> list[str]:
 def _dual_parts(text: str) -> list[str]:
     if _DUAL.search(text) is None:
         return [text]
-    return [_DUAL.sub(r"\g<second>", text), _DUAL.sub(r"\g<first>", text)]
+
+    def half(which: str) -> Callable[[re.Match[str]], str]:
+        return lambda match: next(
+            found for key in (which, f"{which}2", f"{which}3") if (found := match[key])
+        )
+
+    return [_DUAL.sub(half("second"), text), _DUAL.sub(half("first"), text)]
 
 
 def _dateparser(text: str, locale: str, zone_name: str, base: datetime | None) -> datetime | None:

@@ -17,8 +17,11 @@ What the document marks decides headlines:
 - a short paragraph (at most ``HEADLINE_MAX_WORDS`` words) whose visible text
   is all bold (``w:b``, or ``w:bCs`` which Word sets on right-to-left runs; on
   the run, its character style or the paragraph's style) is a headline;
-- a table cell's paragraph or a list paragraph (Word numbering, a «List
-  Paragraph» style) is body text;
+- a table cell's paragraph is body text; a list paragraph (Word numbering, a
+  «List Paragraph», «List Bullet» or «List Number» style) is an item of the
+  story's list;
+- a short paragraph that is all italic is a byline: right after a headline it
+  names the story's author;
 - any other paragraph is classified by the rules of plain-text bulletins.
 
 A line break inside a paragraph (Shift+Enter) separates paragraphs as a line
@@ -38,7 +41,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -170,12 +173,16 @@ def _on(element: Any | None) -> bool | None:
     return element.get(_w("val"), "true").lower() not in _FALSE
 
 
-def _bold(rpr: Any | None) -> bool | None:
+_BOLD = ("b", "bCs")
+_ITALIC = ("i", "iCs")
+
+
+def _bold(rpr: Any | None, tags: tuple[str, str] = _BOLD) -> bool | None:
     """Whether run properties make text bold (``w:b``, or ``w:bCs`` for right-to-left
-    and complex-script runs), None when they say nothing."""
+    and complex-script runs; ``w:i``/``w:iCs`` with ``_ITALIC``), None when they say nothing."""
     if rpr is None:
         return None
-    flags = [_on(rpr.find(_w("b"))), _on(rpr.find(_w("bCs")))]
+    flags = [_on(rpr.find(_w(tag))) for tag in tags]
     if True in flags:
         return True
     return False if False in flags else None
@@ -216,9 +223,11 @@ class _Styles:
             based = style.find(_w("basedOn"))
             style_id = based.get(_w("val")) if based is not None else None
 
-    def bold(self, style_id: str | None, *, paragraph: bool = False) -> bool | None:
+    def bold(
+        self, style_id: str | None, *, paragraph: bool = False, tags: tuple[str, str] = _BOLD
+    ) -> bool | None:
         for style in self.chain(style_id, paragraph=paragraph):
-            found = _bold(style.find(_w("rPr")))
+            found = _bold(style.find(_w("rPr")), tags)
             if found is not None:
                 return found
         return None
@@ -278,9 +287,11 @@ def _own_runs(p: Any) -> Iterator[Any]:
             yield run
 
 
-def _all_bold(p: Any, styles: _Styles, paragraph_style: str | None) -> bool:
-    """Whether every run with visible text in the paragraph is bold."""
-    style_bold = styles.bold(paragraph_style, paragraph=True)
+def _all_bold(
+    p: Any, styles: _Styles, paragraph_style: str | None, tags: tuple[str, str] = _BOLD
+) -> bool:
+    """Whether every run with visible text in the paragraph is bold (italic with ``_ITALIC``)."""
+    style_bold = styles.bold(paragraph_style, paragraph=True, tags=tags)
     seen = False
     for run in _own_runs(p):
         text = "".join(t.text or "" for t in run.iter(_w("t")))
@@ -288,9 +299,9 @@ def _all_bold(p: Any, styles: _Styles, paragraph_style: str | None) -> bool:
             continue
         seen = True
         rpr = run.find(_w("rPr"))
-        bold = _bold(rpr)
+        bold = _bold(rpr, tags)
         if bold is None:
-            bold = styles.bold(_style_id(rpr, "rStyle"))
+            bold = styles.bold(_style_id(rpr, "rStyle"), tags=tags)
         if bold is None:
             bold = style_bold
         if not bold:
@@ -315,18 +326,34 @@ def headline_level(levels: list[int]) -> int | None:
     return found[0] if found else None
 
 
-def _body_only(p: Any, styles: _Styles) -> bool:
-    """A table cell or a list paragraph (Word numbering, a list style): body text."""
-    if any(etree.QName(a).localname == "tc" for a in p.iterancestors(f"{{{_W}}}*")):
-        return True
+def _in_table(p: Any) -> bool:
+    """A table cell's paragraph: body text."""
+    return any(etree.QName(a).localname == "tc" for a in p.iterancestors(f"{{{_W}}}*"))
+
+
+def _list_kind(p: Any, styles: _Styles) -> Literal["ul", "ol"] | None:
+    """A list paragraph (Word numbering on it or its style, a «List Paragraph»,
+    «List Bullet» or «List Number» style): ``ol`` when its style names numbers,
+    else ``ul``; None for any other paragraph."""
     ppr = p.find(_w("pPr"))
-    if ppr is not None and ppr.find(_w("numPr")) is not None:
-        return True
-    style = styles.chain(_style_id(ppr, "pStyle"), paragraph=True)
-    first = next(style, None)
-    name = first.find(_w("name")) if first is not None else None
-    shown = (name.get(_w("val"), "") if name is not None else "").casefold()
-    return " ".join(shown.split()) in _LIST_STYLES
+    numbered = ppr is not None and ppr.find(_w("numPr")) is not None
+    names = []
+    for style in styles.chain(_style_id(ppr, "pStyle"), paragraph=True):
+        name = style.find(_w("name"))
+        names.append(
+            " ".join((name.get(_w("val"), "") if name is not None else "").casefold().split())
+        )
+        style_ppr = style.find(_w("pPr"))
+        numbered = numbered or (style_ppr is not None and style_ppr.find(_w("numPr")) is not None)
+    listed = any(name in _LIST_STYLES or _LIST_NAME.match(name) for name in names)
+    if not (numbered or listed):
+        return None
+    return "ol" if any(_NUMBER_NAME.search(name) for name in names) else "ul"
+
+
+_LIST_NAME = re.compile(r"list(?: (?:bullet|number|continue))?(?: \d)?$|قائمة|تعداد")
+_NUMBER_NAME = re.compile(r"number|رقمي|ترقيم")
+_BYLINE_WORDS = 6
 
 
 def _blocks_of(
@@ -342,12 +369,24 @@ def _blocks_of(
         return [Block(whole, headline=None, line=line, subheading=True)]
     if level is not None:
         return [Block(whole, headline=True, line=line)]
-    if _all_bold(p, styles, _style_id(p.find(_w("pPr")), "pStyle")):
+    paragraph_style = _style_id(p.find(_w("pPr")), "pStyle")
+    if _all_bold(p, styles, paragraph_style):
         marked = bold_headline(whole)
         if marked:
             return [Block(whole, headline=True, line=line)]
-    body = False if _body_only(p, styles) else None
-    return [Block(part, headline=body, line=line) for part in lines]
+    if _in_table(p):
+        return [Block(part, headline=False, line=line) for part in lines]
+    item = _list_kind(p, styles)
+    if item is not None:
+        return [Block(part, headline=False, line=line, item=item) for part in lines]
+    if (
+        len(lines) == 1
+        and len(whole.split()) <= _BYLINE_WORDS
+        and not whole.rstrip().endswith((".", "!", "?", "؟", "…"))
+        and _all_bold(p, styles, paragraph_style, _ITALIC)
+    ):
+        return [Block(whole, headline=None, line=line, byline=True)]
+    return [Block(part, headline=None, line=line) for part in lines]
 
 
 def docx_blocks(document: Any) -> list[Block]:

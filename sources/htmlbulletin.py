@@ -9,7 +9,9 @@ that the bulletin rules (``parse_blocks``: a header, separators, numbering,
 datelines, a closing line) make the stories:
 
 - what is not the bulletin is removed first: ``script``, ``style``,
-  ``noscript``, ``template``, forms, frames, ``svg``, hidden elements,
+  ``noscript``, ``template``, forms, frames, ``svg``, hidden elements (the
+  ``hidden`` attribute, or an inline style such as ``display:none``,
+  ``visibility:hidden``, ``mso-hide:all``, ``max-height:0``: an e-mail's preheader),
   ``nav``, ``aside``, the page's own ``header`` and ``footer`` (those inside an
   ``article``, ``section`` or ``main`` are kept: they hold a story's
   headline), landmarks (``role="navigation"``, ``banner``, ``contentinfo``,
@@ -95,6 +97,14 @@ _BOILERPLATE = re.compile(
     r"subscribe|footer|site-?header|masthead|pagination|tags)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all"
+    r"|max-height\s*:\s*0(?:px|em|%)?\s*(?:!important)?\s*(?:;|$)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$))",
+    re.IGNORECASE,
+)
+"""Inline styles that hide an element (an e-mail's preheader: ``display:none``,
+``mso-hide:all``, ``max-height:0``…)."""
+_PREHEADER = re.compile(r"pre-?header|preview-?text", re.IGNORECASE)
 _KEEP = frozenset({"html", "body", "main", "article"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BODY_ONLY = frozenset({"li", "td", "th", "dd"})
@@ -182,6 +192,8 @@ class _Walk:
     """Inside a list item or a table cell: body text unless bold."""
     levels: dict[int, int] = field(default_factory=dict)
     """Block index → heading level (0 for ``h1``)."""
+    time: str | None = None
+    """The ``<time datetime>`` in the block being read: a story's own date."""
 
     def text(self, text: str | None) -> None:
         if not text:
@@ -199,7 +211,13 @@ class _Walk:
         """End the block being read: its lines become blocks."""
         lines = [line for line in self.lines if line.text()]
         self.lines = [_Line()]
+        time, self.time = self.time, None
         if not lines:
+            return
+        whole = " ".join(line.text() for line in lines)
+        if time is not None and self.heading is None and len(whole.split()) <= _META_WORDS:
+            # «بقلم: يوسف بنعلي <time datetime=…>»: the story's byline and its date
+            self.blocks.append(Block(whole, line=self.line, byline=True, date=time))
             return
         if self.heading is not None:
             whole = " ".join(line.text() for line in lines)
@@ -214,6 +232,10 @@ class _Walk:
             self.blocks.extend(Block(line.text(), headline=body, line=self.line) for line in lines)
         if len(self.blocks) > MAX_BLOCKS:
             raise _TooMany
+
+
+_META_WORDS = 10
+"""Most words of a line with a ``<time>`` read as a story's byline and date."""
 
 
 class _TooMany(Exception):
@@ -259,6 +281,8 @@ def _boilerplate(element: etree._Element) -> bool:
         return True
     if (element.get("aria-hidden") or "").lower() == "true":
         return True
+    if _HIDDEN_STYLE.search(element.get("style") or ""):
+        return True
     if (element.get("role") or "").lower() in _LANDMARKS:
         return True
     if tag in ("header", "footer") and not any(
@@ -266,7 +290,9 @@ def _boilerplate(element: etree._Element) -> bool:
     ):
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return bool(names.strip()) and _BOILERPLATE.search(names) is not None
+    return bool(names.strip()) and (
+        _BOILERPLATE.search(names) is not None or _PREHEADER.search(names) is not None
+    )
 
 
 def _strip(root: etree._Element) -> None:
@@ -367,6 +393,8 @@ def _start(walk: _Walk, element: etree._Element, tag: str) -> None:
         walk.pre += 1
     elif tag in _BODY_ONLY:
         walk.body += 1
+    elif tag == "time" and (element.get("datetime") or "").strip():
+        walk.time = str(element.get("datetime")).strip()
     walk.text(element.text)
 
 

@@ -1083,35 +1083,67 @@ def _same_date(item: Item, expected: str | None) -> bool:
     return day.endswith(expected[1:]) if expected.startswith("--") else day == expected
 
 
-def heldout_scores(ctx: Context) -> dict[str, float]:
+def _starts(body: str, start: str, window: int | None) -> bool:
+    """Whether a body starts with ``start`` or, with a ``window``, holds it among
+    its first ``window`` words (after a dateline such as «الرباط 14 ربيع الآخر
+    1442 هـ الموافق 29 نوفمبر 2020 م واس», twelve words)."""
+    text, words = _norm(body), _norm(start)
+    if window is None:
+        return text.startswith(words)
+    return words in " ".join(text.split()[:window])
+
+
+def _same_author(got: str | None, expected: str | None, *, any_when_unsaid: bool) -> bool:
+    """The author an editor gave, spaces aside («و م ع» = «ومع»); with no author
+    given, none (first set) or any (second set, which names only those it checks)."""
+    if expected is None:
+        return any_when_unsaid or got is None
+    return _norm(got or "").replace(" ", "") == _norm(expected).replace(" ", "")
+
+
+def _clean_title(title: str, expected: str | None) -> bool:
+    """The title an editor gave (its start), or any title without numbering when
+    the story had none; never a label ending with «:»."""
+    if title.endswith(":"):
+        return False
+    if expected is None:
+        return numbering(title) is None and bool(title.strip())
+    return _norm(title).startswith(_norm(expected))
+
+
+def heldout_scores(
+    ctx: Context, folder: Path = HELDOUT, window: int | None = None
+) -> dict[str, float]:
     """Story recall and precision, clean titles, right bodies, authors and dates
-    over the held-out bulletins: a story is found when an item's body starts with
-    its first words (``normalize_key``), its title is clean when it starts with
-    the title an editor gave it."""
+    over held-out bulletins: a story is found when an item's body starts with
+    its first words (``normalize_key``; ``body``, or ``body_first6`` in the second
+    set, found among the body's first ``window`` words when given), its title is
+    clean when it starts with the title an editor gave it, its body right when it
+    holds what the story ``contains`` and none of what it ``lacks``."""
     expected = found = matched = titles = bodies = authors = dated = 0
-    for truth_path in sorted(HELDOUT.glob("*.json")):
+    for truth_path in sorted(folder.glob("*.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        parsed = parse_file(str(HELDOUT / truth["file"]), ctx)
+        parsed = parse_file(str(folder / truth["file"]), ctx)
         assert parsed.errors == [], truth["file"]
         items = list(parsed.items)
         expected += len(truth["stories"])
         found += len(items)
         free = list(items)
         for story in truth["stories"]:
-            item = next(
-                (i for i in free if _norm(_body_text(i.body)).startswith(_norm(story["body"]))),
-                None,
-            )
+            start = story.get("body") or story["body_first6"]
+            item = next((i for i in free if _starts(_body_text(i.body), start, window)), None)
             if item is None:
                 continue
             free.remove(item)
             matched += 1
-            titles += _norm(item.title).startswith(
-                _norm(story["title"])
-            ) and not item.title.endswith(":")
+            titles += _clean_title(item.title, story["title"])
             text = _norm(_body_text(item.body))
-            bodies += all(_norm(part) in text for part in story.get("contains", ()))
-            authors += item.author == story["author"]
+            bodies += all(_norm(part) in text for part in story.get("contains", ())) and not any(
+                _norm(part) in text for part in story.get("lacks", ())
+            )
+            authors += _same_author(
+                item.author, story["author"], any_when_unsaid=window is not None
+            )
             dated += _same_date(item, story["date"])
     share = (lambda n: n / matched) if matched else (lambda n: 0.0)
     return {
@@ -1126,6 +1158,33 @@ def heldout_scores(ctx: Context) -> dict[str, float]:
 
 def test_heldout_bulletins_come_back_as_an_editor_reads_them(ctx: Context) -> None:
     scores = heldout_scores(ctx)
+    low = {name: round(value, 3) for name, value in scores.items() if value < HELDOUT_GOAL}
+    assert low == {}, scores
+
+
+HELDOUT2 = HELDOUT.parent / "heldout2"
+HELDOUT2_WINDOW = 20
+"""The second set's bodies may open with a long dateline: their first words are
+looked for among the first twenty words of a story's body."""
+
+
+def test_second_heldout_bulletins_come_back_as_an_editor_reads_them(ctx: Context) -> None:
+    """Twelve bulletins written by a second reviewer (agency wire copy, a radio
+    script, a TV script, a ministry bulletin, WhatsApp copy, a Word document, an
+    e-mail newsletter, long stories with subheadings)."""
+    scores = heldout_scores(ctx, HELDOUT2, HELDOUT2_WINDOW)
+    low = {name: round(value, 3) for name, value in scores.items() if value < HELDOUT_GOAL}
+    assert low == {}, scores
+
+
+HELDOUT3 = HELDOUT.parent / "heldout3"
+
+
+def test_third_heldout_bulletins_come_back_as_an_editor_reads_them(ctx: Context) -> None:
+    """Ten bulletins written by a third reviewer (WAFA copy with editors' initials,
+    KUNA wire codes, datelines alone on their line, Levantine dual month names,
+    HTML bylines and ``<time>`` per story, «#عاجل |» tags, bare-name bylines)."""
+    scores = heldout_scores(ctx, HELDOUT3, HELDOUT2_WINDOW)
     low = {name: round(value, 3) for name, value in scores.items() if value < HELDOUT_GOAL}
     assert low == {}, scores
 
@@ -1343,3 +1402,313 @@ def test_a_document_date_dates_undated_stories() -> None:
         date="2025-03-04T19:00:00+02:00",
     )
     assert item.published == datetime(2025, 3, 4, 17, 0, tzinfo=UTC)
+
+
+# --- bulletins as a second reviewer wrote them (issue 13, third round) ---------------
+
+WIRE1 = "أعلنت وزارة الصحة عن حملة وطنية للتلقيح ضد الحصبة تستهدف مليون طفل في المدارس."
+WIRE2 = "قررت المحكمة الإدارية تأجيل النظر في الطعن الانتخابي إلى الأسبوع المقبل بطلب من الدفاع."
+WIRE3 = "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار منظمة أوبك خفض الإنتاج مرة أخرى."
+WIRE_MORE = "وأوضح المسؤول أن العملية ستتواصل طيلة الشهر الجاري في كل الجهات دون استثناء."
+
+
+def _published(text: str) -> list[str | None]:
+    items = parse_bulletin(text, source="s", origin="s", now=datetime(2024, 1, 1, tzinfo=UTC))
+    return [i.published.date().isoformat() if i.published else None for i in items]
+
+
+def test_a_header_the_words_do_not_know_ends_with_its_date_line() -> None:
+    """Short lines at the top down to a date line are the header, whatever their words."""
+    text = "هيئة الإذاعة والتلفزيون\nقسم الأخبار المركزي\nالثلاثاء 3 مارس 2020\n\n"
+    text += f"حملة تلقيح ضد الحصبة\n{WIRE1}\nتأجيل الطعن الانتخابي\n{WIRE2}\n"
+    assert [s.title for s in segment(text)] == ["حملة تلقيح ضد الحصبة", "تأجيل الطعن الانتخابي"]
+    assert _published(text) == ["2020-03-03", "2020-03-03"]
+    assert [n.kind for n in explain(text)][:3] == ["header"] * 3
+
+
+def test_a_headline_over_a_dated_byline_is_not_a_header() -> None:
+    text = f"حملة تلقيح ضد الحصبة\nمراد الطاهري · 3 يونيو 2021\n{WIRE1}\n"
+    (story,) = segment(text)
+    assert (story.title, story.author) == ("حملة تلقيح ضد الحصبة", "مراد الطاهري")
+    assert _published(text) == ["2021-06-03"]
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "📢 اشتركوا في قناتنا على تيليغرام\nt.me/akhbar_channel",
+        "المصدر: وكالات",
+        "إعداد وتحرير: قسم الأخبار",
+        "حمّلوا تطبيقنا لمتابعة الأخبار العاجلة",
+        "https://example.org/news",
+    ],
+)
+def test_calls_to_action_and_credits_at_the_end_are_not_stories(trailer: str) -> None:
+    text = f"1. حملة تلقيح ضد الحصبة\n{WIRE1}\n2. تأجيل الطعن الانتخابي\n{WIRE2}\n\n{trailer}\n"
+    stories = segment(text)
+    assert [s.title for s in stories] == ["حملة تلقيح ضد الحصبة", "تأجيل الطعن الانتخابي"]
+    assert stories[-1].blocks == (Part("p", WIRE2),)
+
+
+def test_a_header_without_a_date_over_a_separator_is_not_a_story() -> None:
+    text = f"ملخص الأسبوع الاقتصادي\n~~~~~~\nارتفاع أسعار النفط\n{WIRE3}\n"
+    assert [s.title for s in segment(text)] == ["ارتفاع أسعار النفط"]
+    assert explain(text)[0].story == 0
+
+
+def test_the_wire_end_mark_its_time_and_serial_end_the_story() -> None:
+    text = (
+        f"حملة تلقيح ضد الحصبة\n{WIRE1}\n-انتهى-\n09:45 ت غ\n0123\n"
+        f"تأجيل الطعن الانتخابي\n{WIRE2}\nـ (انتهى) ـ\n18.02 GMT\n"
+    )
+    stories = segment(text)
+    assert [s.title for s in stories] == ["حملة تلقيح ضد الحصبة", "تأجيل الطعن الانتخابي"]
+    assert [s.blocks for s in stories] == [(Part("p", WIRE1),), (Part("p", WIRE2),)]
+    assert {n.kind for n in explain(text) if "انتهى" in n.text or "GMT" in n.text} == {"separator"}
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("إعداد: سلمى القاسمي", "سلمى القاسمي"),
+        ("تقرير - أحمد بن علي", "أحمد بن علي"),
+        ("كتبت: هدى المراكشي", "هدى المراكشي"),
+    ],
+)
+def test_a_byline_under_the_headline_names_the_author(line: str, author: str) -> None:
+    text = f"حملة تلقيح ضد الحصبة\n{line}\n{WIRE1}\n"
+    (story,) = segment(text)
+    assert story.author == author and story.blocks == (Part("p", WIRE1),)
+    (item,) = parse_bulletin(text, source="s", origin="s")
+    assert item.author == author
+
+
+def test_a_sentence_opening_with_a_byline_word_is_not_a_byline() -> None:
+    text = f"حملة تلقيح ضد الحصبة\nكتب الوزير على حسابه أن الحملة ناجحة\n{WIRE1}\n"
+    (story,) = segment(text)
+    assert story.author is None
+
+
+def test_a_short_line_inside_a_story_of_numbered_headlines_is_a_subheading() -> None:
+    text = f"1. حملة تلقيح ضد الحصبة\n{WIRE1}\n{WIRE3}\nأرقام الحملة\n{WIRE2}\n2. خبر آخر قصير\n{WIRE3}\n"
+    stories = segment(text)
+    assert [s.title for s in stories] == ["حملة تلقيح ضد الحصبة", "خبر آخر قصير"]
+    assert Part("h", "أرقام الحملة") in stories[0].blocks
+
+
+def test_a_short_line_inside_a_story_of_dated_headlines_is_a_subheading() -> None:
+    """The bulletin's headlines all open on a dateline: a short line followed by a
+    paragraph with none is a subheading; one followed by a dateline is a headline."""
+    text = (
+        f"حملة تلقيح ضد الحصبة\nالرباط (ومع) - {WIRE1}\n{WIRE3}\nأرقام الحملة\n{WIRE2}\n"
+        f"---\nتأجيل الطعن الانتخابي\nفاس (ومع) - {WIRE2}\n{WIRE3}\nنفط أغلى\nالدوحة (قنا) - {WIRE3}\n"
+    )
+    stories = segment(text)
+    assert [s.title for s in stories] == [
+        "حملة تلقيح ضد الحصبة",
+        "تأجيل الطعن الانتخابي",
+        "نفط أغلى",
+    ]
+    assert Part("h", "أرقام الحملة") in stories[0].blocks
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "agency"),
+    [
+        ("وجدة – 12 مارس 2021 – " + WIRE1, "12 مارس 2021", None),
+        ("جدة 3 رجب 1442 هـ الموافق 15 فبراير 2021 م واس " + WIRE1, None, "واس"),
+    ],
+)
+def test_datelines_without_brackets(text: str, date: str | None, agency: str | None) -> None:
+    found = dateline(text)
+    assert found is not None and found.agency == agency
+    assert found.date is not None and (date is None or found.date == date)
+    assert text[len(found.text) :].strip() == WIRE1
+
+
+def test_a_radio_script_intro_is_left_out_and_its_teasers_title_the_stories() -> None:
+    text = (
+        "نشرة الظهيرة\nالأحد 7 يونيو 2020\n"
+        "مستمعينا الكرام، إليكم أبرز العناوين:\n"
+        "1. أوبك تخفض الإنتاج والنفط يرتفع\n2. المحكمة تؤجل الطعن الانتخابي\n"
+        "والبداية مع التفاصيل:\n"
+        f"{WIRE3}\n{WIRE_MORE}\n{WIRE2}\n{WIRE_MORE}\n"
+        "وبهذا ننهي نشرتنا، إلى اللقاء.\n"
+    )
+    stories = segment(text)
+    assert [s.title for s in stories] == [
+        "أوبك تخفض الإنتاج والنفط يرتفع",
+        "المحكمة تؤجل الطعن الانتخابي",
+    ]
+    assert [[p.text for p in s.blocks] for s in stories] == [[WIRE3, WIRE_MORE], [WIRE2, WIRE_MORE]]
+    assert _published(text) == ["2020-06-07", "2020-06-07"]
+
+
+def test_tv_script_labels_and_stage_directions() -> None:
+    text = f"الخبر الثالث - حملة تلقيح ضد الحصبة\nالمراسلة: {WIRE1}\n[صوت المراسلة من الموقع]\n{WIRE_MORE}\n"
+    (story,) = segment(text)
+    assert story.title == "حملة تلقيح ضد الحصبة"
+    assert story.blocks == (Part("p", WIRE1), Part("p", WIRE_MORE))
+    assert numbering("الخبر العاشر: نص") == ("الخبر العاشر:", "نص")
+
+
+def test_figures_under_a_label_are_a_list_and_a_box_of_figures_is_no_story() -> None:
+    text = (
+        "أسعار الصرف:\nالأورو: 10,79 درهم\nالدولار: 9,94 درهم\n***\n"
+        f"ارتفاع أسعار النفط\n{WIRE3} وجاءت الأسعار كما يلي:\nبرنت: 71,3 دولار (+1,2%)\n"
+        "غرب تكساس: 68,1 دولار\n"
+    )
+    (story,) = segment(text)
+    assert story.title == "ارتفاع أسعار النفط"
+    assert [p.kind for p in story.blocks] == ["p", "ul", "ul"]
+
+
+def test_blocks_the_document_marks_as_list_items_and_bylines() -> None:
+    blocks = [
+        Block("حملة تلقيح ضد الحصبة", True, 1),
+        Block("مكتب فاس", None, 2, byline=True),
+        Block(WIRE1 + " وتشمل:", None, 3),
+        Block("تلاميذ الابتدائي", False, 4, item="ol"),
+        Block("تلاميذ الإعدادي", False, 5, item="ol"),
+    ]
+    (story,) = read_blocks(blocks).stories
+    assert story.author == "مكتب فاس"
+    assert [p.kind for p in story.blocks] == ["p", "ol", "ol"]
+
+
+@pytest.mark.parametrize(
+    "line", ["Read more", "اقرأ أيضا: الحكومة تصادق", "View it online", "إلغاء الاشتراك"]
+)
+def test_newsletter_lines_are_left_out(line: str) -> None:
+    text = f"حملة تلقيح ضد الحصبة\n{WIRE1}\n{line}\nتأجيل الطعن الانتخابي\n{WIRE2}\n"
+    stories = segment(text)
+    assert [s.blocks for s in stories] == [(Part("p", WIRE1),), (Part("p", WIRE2),)]
+    assert [n.kind for n in explain(text) if n.text == line] == ["boilerplate"]
+
+
+# --- the third review (issue 13, third round) ----------------------------------------
+
+
+def test_editors_initials_after_a_separator_end_the_story_never_a_title() -> None:
+    """WAFA lays out each story as headline / dateline paragraph / separator /
+    the editor's initials: the initials never become the next story's title."""
+    text = (
+        "وكالة الأنباء القطرية – قنا\nموجز المساء\n\n"
+        "قطر تستضيف بطولة آسيا للسباحة\n\n"
+        "الدوحة 3-4-2019 قنا- أعلنت اللجنة المنظمة أن البطولة تقام في الصيف المقبل.\n\n"
+        "ـــــ\nح.ع\n\n"
+        "افتتاح متحف جديد للفنون الإسلامية\n\n"
+        "الدوحة 4-4-2019 قنا- افتتح المتحف أبوابه أمام الزوار بعد سنوات من الترميم.\n\n"
+        "ـــــ\nر.ك.م\n"
+    )
+    stories = segment(text)
+    assert [s.title for s in stories] == [
+        "قطر تستضيف بطولة آسيا للسباحة",
+        "افتتاح متحف جديد للفنون الإسلامية",
+    ]
+    assert [s.agency for s in stories] == ["قنا", "قنا"]
+    assert all(len(s.blocks) == 1 for s in stories)
+
+
+def test_wire_initials_and_routing_codes_are_not_the_storys_text() -> None:
+    text = (
+        "ارتفاع صادرات النفط الكويتية\n"
+        "الكويت - 3 - 2 (كونا) -- ارتفعت صادرات النفط الكويتية خلال الشهر الماضي.\n"
+        "(النهاية)\n"
+        "ف ج ت / ع ك\n"
+        "كونا031145 جمت فبراير 22\n"
+        "=====\n"
+        "افتتاح معرض الكتاب الدولي\n"
+        "الكويت - 3 - 2 (كونا) -- افتتح معرض الكتاب الدولي دورته الجديدة اليوم.\n"
+        "(النهاية)\n"
+        "م ر / ط\n"
+        "كونا031410 جمت فبراير 22\n"
+    )
+    stories = segment(text)
+    assert [s.title for s in stories] == [
+        "ارتفاع صادرات النفط الكويتية",
+        "افتتاح معرض الكتاب الدولي",
+    ]
+    assert [[b.text.split()[0] for b in s.blocks] for s in stories] == [["الكويت"], ["الكويت"]]
+
+
+def test_a_dateline_alone_under_the_headline_gives_the_agency_and_stays_out() -> None:
+    text = (
+        "1- البرلمان يقر الموازنة العامة\n"
+        "البصرة (واع)\n"
+        "أقر مجلس النواب الموازنة العامة للعام المقبل بعد جلسة طويلة.\n"
+        "2- افتتاح جسر جديد على نهر دجلة\n"
+        "الموصل – واع\n"
+        "افتتحت الحكومة المحلية جسرا جديدا يربط ضفتي المدينة.\n"
+    )
+    stories = segment(text)
+    assert [s.agency for s in stories] == ["واع", "واع"]
+    assert [[b.text[:5] for b in s.blocks] for s in stories] == [["أقر م"], ["افتتح"]]
+
+
+def test_a_datelines_own_date_wins_over_the_headers(ctx: Context) -> None:
+    text = (
+        "النشرة الرياضية ليوم السبت 4 يوليو 2020\n"
+        "-----\n"
+        "المنتخب يفوز في مباراته الودية\n"
+        "فيينا (النمسا) - 12 جوان 2019 - فاز المنتخب الوطني في مباراته الودية أمس.\n"
+        "-----\n"
+        "الوزارة تطلق حملة للتشجير\n"
+        "الجزائر 3-7-2020م (وأج) – أطلقت الوزارة حملة وطنية للتشجير في الولايات.\n"
+        "-----\n"
+        "الفريق يعود إلى التدريبات\n"
+        "عاد الفريق إلى التدريبات بعد عطلة قصيرة.\n"
+    )
+    items = parse_bulletin(text, source="s", origin="o", now=datetime(2020, 7, 5, tzinfo=UTC))
+    days = [i.published.date().isoformat() if i.published else None for i in items]
+    assert days == ["2019-06-12", "2020-07-03", "2020-07-04"]
+    assert items[1].author == "وأج"
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        ("#عاجل | الحكومة تعلن حالة الطوارئ في الجنوب", "الحكومة تعلن حالة الطوارئ في الجنوب"),
+        ("🔴 عاجل: زلزال بقوة 5 درجات يضرب الشمال", "زلزال بقوة 5 درجات يضرب الشمال"),
+        ("بالفيديو | لحظة انهيار مبنى في وسط المدينة", "لحظة انهيار مبنى في وسط المدينة"),
+        ("خاص: الوزير يكشف خطة الإصلاح", "الوزير يكشف خطة الإصلاح"),
+        ("خاصية جديدة في تطبيق المراسلة", "خاصية جديدة في تطبيق المراسلة"),
+    ],
+)
+def test_urgency_and_media_tags_leave_the_title(headline: str, title: str) -> None:
+    text = f"{headline}\nوقال مصدر مطلع إن الخبر تأكد صباح اليوم من مصادر عدة.\n"
+    assert titles(text) == [title]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        (
+            "وفي سياق متصل بالانتخابات، أعلنت الهيئة المستقلة عن موعد الاقتراع.",
+            "أعلنت الهيئة المستقلة عن موعد الاقتراع",
+        ),
+        ("في غضون ذلك، قررت البلدية إغلاق السوق.", "قررت البلدية إغلاق السوق"),
+        (
+            "وأضاف الوزير أن الحكومة، رغم الأزمة، ماضية.",
+            "وأضاف الوزير أن الحكومة، رغم الأزمة، ماضية",
+        ),
+    ],
+)
+def test_a_derived_title_starts_after_the_continuation_phrase(paragraph: str, title: str) -> None:
+    assert title_from(paragraph) == title
+
+
+def test_a_bare_name_under_a_headline_is_a_byline_when_others_have_bylines() -> None:
+    text = (
+        "● البنك المركزي يخفض سعر الفائدة\n"
+        "كتب: سامر خليل\n"
+        "خفض البنك المركزي سعر الفائدة ربع نقطة في اجتماعه الأخير.\n"
+        "● ارتفاع أسعار الخضار في الأسواق\n"
+        "رنا الحسيني\n"
+        "ارتفعت أسعار الخضار في الأسواق المركزية بنسبة ملحوظة هذا الأسبوع.\n"
+    )
+    stories = segment(text)
+    assert [s.author for s in stories] == ["سامر خليل", "رنا الحسيني"]
+    assert all(len(s.blocks) == 1 for s in stories)
+    alone = "● ارتفاع أسعار الخضار في الأسواق\nرنا الحسيني\nارتفعت الأسعار كثيرا هذا الأسبوع.\n"
+    assert [s.author for s in segment(alone)] == [None]  # no bylines elsewhere: left as is

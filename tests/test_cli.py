@@ -58,7 +58,7 @@ def test_once_prints_a_line_per_source_and_a_summary(site: Site) -> None:
         "partial records: 0 new, 0 duplicate "
         "(1 problem: records: the glob 'sources/*.jsonl' matches no file yet)"
     )
-    assert lines[-1].startswith("3 sources: 4 new, 0 updated, 0 duplicate, 0 failed")
+    assert lines[-1].startswith("3 sources: 4 new, 0 updated, 0 duplicate, 0 merged, 0 failed")
     assert done.stderr == ""
 
 
@@ -368,3 +368,36 @@ def test_kill_9_mid_run_loses_nothing_and_duplicates_nothing(site: Site) -> None
     assert not list(site.public.rglob("*.tmp"))
     pages = list((site.public / "stories").glob("*.html"))
     assert len(pages) == total
+
+
+def _goud(*numbers: int) -> list[dict[str, str]]:
+    """Real articles (bench/data/samples/news-articles.jsonl: Goud.ma, MArSum corpus,
+    CC BY 4.0: K. Gaanoun, A. M. Naira, A. Allak, I. Benelallam, CBI 2022)."""
+    lines = (Path(__file__).parents[1] / "bench/data/samples/news-articles.jsonl").read_text(
+        "utf-8"
+    )
+    articles = [json.loads(line) for line in lines.splitlines()]
+    return [articles[n] for n in numbers]
+
+
+def test_once_and_parse_count_merged_stories_apart_from_duplicates(site: Site) -> None:
+    article, other = _goud(4, 9)
+    copy = "الرباط - (وكالات) - " + " ".join(article["body"].split()[:-8])
+    records = [
+        {"id": "1", "title": article["title"], "body": article["body"]},
+        {"id": "2", "title": "عنوان آخر للخبر نفسه", "body": copy},
+        {"id": "3", "title": article["title"], "body": article["body"]},  # exact copy
+        {"id": "4", "title": other["title"], "body": other["body"]},
+    ]
+    path = site.write(
+        "wire.jsonl",
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+    )
+    done = nashra("parse", str(path), cwd=site.root)
+    assert done.returncode == 0, done.stderr
+    assert "1 merged (near-duplicates of a story above)" in done.stdout.splitlines()
+    done = nashra("once", cwd=site.root)
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if "records:" in line]
+    assert "2 new, 1 duplicate, 1 merged" in line
+    assert ", 1 duplicate, 1 merged, 0 failed" in done.stdout.splitlines()[-1]

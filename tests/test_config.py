@@ -225,3 +225,41 @@ def test_bulletin_tables_extend_headers_closings_and_agencies(tmp_path: Path) ->
     assert "حصاد اليوم" in words.header_words
     assert "نلتقي في الموجز القادم" in words.closings
     assert "سونا" in words.agencies
+
+
+def test_dedup_priority_and_near_window(tmp_path: Path) -> None:
+    config = _load(tmp_path, SITE_TOML)
+    assert config.site.near_window == 7 * 86400
+    assert {(s.dedup, s.priority, s.near_window) for s in config.sources} == {
+        ("near", 0, 7 * 86400)
+    }
+    text = SITE_TOML.replace(
+        'path = "sources/*.txt"', 'path = "a.txt"\ndedup = "off"\npriority = 3'
+    )
+    text = text.replace("[site]", '[site]\nnear_window = "2d"', 1)
+    config = _load(tmp_path, text)
+    assert (config.sources[0].dedup, config.sources[0].priority) == ("off", 3)
+    assert config.sources[0].near_window == 2 * 86400
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("dedup", '"fuzzy"', r"sources\[0\]\.dedup: must be one of near, exact, off"),
+        ("priority", "1001", r"sources\[0\]\.priority: must be between -1000 and 1000"),
+        ("priority", '"high"', r"sources\[0\]\.priority: must be a whole number"),
+    ],
+)
+def test_bad_dedup_and_priority_are_refused(
+    tmp_path: Path, key: str, value: str, message: str
+) -> None:
+    text = SITE_TOML.replace('path = "sources/*.txt"', f'path = "a.txt"\n{key} = {value}')
+    with pytest.raises(ConfigError, match=message):
+        _load(tmp_path, text)
+
+
+@pytest.mark.parametrize("value", ['"30m"', '"91d"', "-5"])
+def test_near_window_is_bounded(tmp_path: Path, value: str) -> None:
+    text = SITE_TOML.replace("[site]", f"[site]\nnear_window = {value}", 1)
+    with pytest.raises(ConfigError, match=r"site\.near_window: must be between 1h and 90d"):
+        _load(tmp_path, text)

@@ -244,3 +244,53 @@ def test_headings_below_the_headline_level_tables_and_lists_stay_in_the_story(
     assert "<h3>شروط الاستفادة</h3>" in items[0].body
     assert "التسجيل عبر المنصة" in items[0].body and "المبلغ" in items[0].body
     assert "متابعتكم" not in items[1].body
+
+
+def test_list_styles_are_the_storys_list_and_an_italic_line_is_its_byline(
+    tmp_path: Path, ctx: Context
+) -> None:
+    """«List Bullet»/«List Number» paragraphs stay in the story as its list; a short
+    italic paragraph under a heading names the author; a date range under the
+    Title is the header and dates the stories."""
+    document = docx.Document()
+    document.add_paragraph("الرسالة الشهرية", style="Title")
+    document.add_paragraph("الشهر من 1 إلى 30 يونيو 2021")
+    document.add_paragraph("الجامعة تعلن مواعيد امتحانات الدورة الربيعية", style="Heading 1")
+    document.add_paragraph().add_run("مراسل مكناس").italic = True
+    document.add_paragraph("أعلنت رئاسة الجامعة مواعيد امتحانات الدورة الربيعية في الكليات:")
+    document.add_paragraph("كلية العلوم ابتداء من 7 يونيو", style="List Bullet")
+    document.add_paragraph("كلية الآداب ابتداء من 14 يونيو", style="List Bullet")
+    document.add_paragraph("افتتاح مكتبة وسائطية جديدة بالمدينة العتيقة", style="Heading 1")
+    document.add_paragraph("افتتحت الجماعة مكتبة وسائطية جديدة تضم آلاف الكتب والمراجع.")
+    document.add_paragraph("قاعة للمطالعة", style="List Number")
+    path = tmp_path / "monthly.docx"
+    document.save(str(path))
+
+    items = parse_file(str(path), ctx).items
+    assert [i.title for i in items] == [
+        "الجامعة تعلن مواعيد امتحانات الدورة الربيعية",
+        "افتتاح مكتبة وسائطية جديدة بالمدينة العتيقة",
+    ]
+    assert items[0].author == "مراسل مكناس" and "مراسل مكناس" not in items[0].body
+    assert "<ul><li>كلية العلوم ابتداء من 7 يونيو</li>" in items[0].body
+    assert "<ol><li>قاعة للمطالعة</li></ol>" in items[1].body
+    assert all(
+        i.published is not None
+        and i.published.astimezone(TRIPOLI).date().isoformat() == "2021-06-30"
+        for i in items
+    )
+
+
+def test_an_italic_byline_gives_the_name_without_its_marker(tmp_path: Path, ctx: Context) -> None:
+    document = docx.Document()
+    document.add_paragraph("ارتفاع عدد السياح خلال الصيف", style="Heading 1")
+    document.add_paragraph().add_run("كتبت: نادية الصديقي").italic = True
+    document.add_paragraph("ارتفع عدد السياح الوافدين خلال فصل الصيف بنسبة كبيرة.")
+    document.add_paragraph("تدشين خط جديد للقطار", style="Heading 1")
+    document.add_paragraph().add_run("إعداد – مراد البقالي").italic = True
+    document.add_paragraph("دشنت الشركة خطا جديدا للقطار يربط بين المدينتين.")
+    path = tmp_path / "bylines.docx"
+    document.save(str(path))
+    items = parse_file(str(path), ctx).items
+    assert [i.author for i in items] == ["نادية الصديقي", "مراد البقالي"]
+    assert all("كتبت" not in i.body and "إعداد" not in i.body for i in items)

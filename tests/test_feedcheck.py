@@ -27,6 +27,7 @@ from feedcheck import (
     rfc3339_problem,
     uri_problems,
     validate_atom,
+    validate_feed_file,
     validate_json_feed,
     validate_rss,
 )
@@ -178,6 +179,15 @@ def test_golden_files_have_no_errors(name: str) -> None:
 
 def test_golden_directory_holds_the_three_feeds() -> None:
     assert sorted(p.name for p in feed_files(GOLDEN)) == ["atom.xml", "feed.json", "rss.xml"]
+
+
+@pytest.mark.parametrize("name", ["cluster-rss.xml", "cluster-atom.xml", "cluster-feed.json"])
+def test_golden_feeds_with_a_cluster_are_clean(name: str) -> None:
+    """The "also reported by" extensions (nashra:also, rel="related", _nashra)
+    leave a feed with neither errors nor warnings."""
+    report = validate_feed_file(GOLDEN / name)
+    assert report.errors == []
+    assert report.warnings == []
 
 
 # ---------------------------------------------------------------------- Atom errors

@@ -189,3 +189,67 @@ def test_a_time_element_dates_the_page() -> None:
         "x.html",
     )
     assert page.date == "2024-05-06T07:00Z"
+
+
+def test_an_email_newsletter_preheader_links_and_bylines(tmp_path: Path, ctx: Context) -> None:
+    """A hidden preheader (``visibility:hidden``, ``mso-hide:all``), «View it online»
+    and «Read more» are not stories nor body; «name | date» under a headline is
+    the byline."""
+    page = """<!doctype html><html lang="ar" dir="rtl"><body>
+<div style="visibility:hidden; mso-hide:all; font-size:1px">موجز هذا الأسبوع في سطر واحد</div>
+<p><a href="https://example.org/web">View it online</a></p>
+<table><tr><td>
+<h2>المجلس البلدي يصادق على الميزانية</h2>
+<div>سعاد الإدريسي | 4 مارس 2021</div>
+<p>صادق المجلس البلدي في دورته العادية على ميزانية السنة المقبلة بالإجماع.</p>
+<a href="https://example.org/1">Read more</a>
+</td></tr><tr><td>
+<h2>افتتاح سوق نموذجي جديد</h2>
+<div>يوسف الحسني | 5 مارس 2021</div>
+<p>افتتحت السلطات المحلية سوقا نموذجيا جديدا لفائدة الباعة المتجولين.</p>
+<a href="https://example.org/2">اقرأ التفاصيل</a>
+</td></tr></table></body></html>"""
+    path = tmp_path / "letter.html"
+    path.write_text(page, "utf-8")
+    items = parse_file(str(path), ctx).items
+    assert [i.title for i in items] == [
+        "المجلس البلدي يصادق على الميزانية",
+        "افتتاح سوق نموذجي جديد",
+    ]
+    assert [i.author for i in items] == ["سعاد الإدريسي", "يوسف الحسني"]
+    assert [
+        i.published.astimezone(TRIPOLI).date().isoformat() if i.published else None for i in items
+    ] == [
+        "2021-03-04",
+        "2021-03-05",
+    ]
+    assert all("Read" not in i.body and "اقرأ" not in i.body for i in items)
+
+
+def test_each_storys_byline_and_time_give_its_author_and_date(tmp_path: Path, ctx: Context) -> None:
+    """A line holding a story's ``<time datetime>`` (with or without a byline)
+    dates that story and names its author; it is not part of the body."""
+    page = (
+        '<html lang="ar"><body><main><h1>حصاد الأسبوع</h1>'
+        "<article><h2>افتتاح الدورة البرلمانية الجديدة</h2>"
+        '<p class="byline">إعداد: سلمى الإدريسي · <time datetime="2021-10-08T18:00:00+01:00">'
+        "8 أكتوبر</time></p>"
+        "<p>افتتح البرلمان دورته التشريعية الجديدة بحضور أعضاء الحكومة.</p></article>"
+        "<article><h2>أمطار غزيرة في شمال البلاد</h2>"
+        '<div class="meta"><time datetime="2021-10-06T07:00:00+01:00">6 أكتوبر</time></div>'
+        "<p>شهدت مدن الشمال أمطارا غزيرة تسببت في قطع عدد من الطرق.</p></article>"
+        "</main></body></html>"
+    )
+    path = tmp_path / "week.html"
+    path.write_text(page, encoding="utf-8")
+    items = parse_file(str(path), ctx).items
+    assert [i.title for i in items] == [
+        "افتتاح الدورة البرلمانية الجديدة",
+        "أمطار غزيرة في شمال البلاد",
+    ]
+    assert [i.author for i in items] == ["سلمى الإدريسي", None]
+    assert [i.published for i in items] == [
+        datetime(2021, 10, 8, 18, tzinfo=UTC_PLUS_ONE),
+        datetime(2021, 10, 6, 7, tzinfo=UTC_PLUS_ONE),
+    ]
+    assert all("أكتوبر" not in i.body and "إعداد" not in i.body for i in items)

@@ -6,6 +6,7 @@ and only http(s) links, by the same rule as the feeds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 
@@ -13,9 +14,9 @@ import lxml.html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.pages import render_index, render_story
+from feeds.pages import RULES, pages_fingerprint, render_index, render_story, template_source
 from feeds.render import FeedMeta, Story
-from feeds.store import StoredItem
+from feeds.store import AlsoReported, StoredItem
 from tests.conftest import TRIPOLI
 
 WHEN = datetime(2026, 11, 29, 8, tzinfo=UTC)
@@ -163,3 +164,84 @@ def test_any_title_and_author_render_to_a_page_without_forbidden_characters(
             tz=TRIPOLI,
         )
     )
+
+
+# A story reported by several outlets (its near-duplicate cluster), and one withdrawn.
+CLUSTERED = _item(
+    title="بلدية بنغازي تعلن خطة لصيانة الطرق",
+    body="<p>أعلنت بلدية بنغازي خطة لصيانة الطرق الرئيسية خلال الشهر المقبل.</p>",
+    also=(
+        AlsoReported(
+            source="بوابة الوسط",
+            title="خطة بلدية لصيانة طرق بنغازي",
+            url="https://alwasat.example.ly/news/ليبيا/1",
+            first_seen=WHEN,
+        ),
+        AlsoReported(source="نشرة برقة", title="صيانة الطرق في بنغازي", url=None, first_seen=WHEN),
+        AlsoReported(
+            source="وكالة\x1b<b>الأنباء</b>",
+            title="<script>alert(1)</script>",
+            url="javascript:alert(1)",
+            first_seen=WHEN,
+        ),
+    ),
+)
+
+
+def test_story_page_ends_with_the_other_outlets() -> None:
+    data = render_story(
+        CLUSTERED, HOME + "stories/x.html", site_title="نشرة", home_url=HOME, tz=TRIPOLI
+    )
+    page = _page(data)
+    (block,) = page.xpath("//article/following-sibling::div")
+    assert (block.get("dir"), block.get("lang")) == ("rtl", "ar")
+    assert block.text_content() == (
+        "ورد هذا الخبر أيضا في: بوابة الوسط، نشرة برقة، وكالة<b>الأنباء</b>"
+    )
+    assert [(a.text, a.get("href"), a.get("title")) for a in block.iter("a")] == [
+        (
+            "بوابة الوسط",
+            "https://alwasat.example.ly/news/%D9%84%D9%8A%D8%A8%D9%8A%D8%A7/1",
+            "خطة بلدية لصيانة طرق بنغازي",
+        )
+    ]
+    assert not page.xpath("//script|//b")
+    assert not FOREIGN_SCHEME.search(data.decode("utf-8"))
+    assert not page.xpath("//meta[@name='robots']")
+
+
+WITHDRAWN = _item(
+    title="انقطاع الكهرباء عن أحياء في سبها",
+    body="<p>انقطعت الكهرباء عن عدة أحياء في مدينة سبها مساء اليوم.</p>",
+    also=CLUSTERED.also,
+    # 23:10 UTC is already the next day in Tripoli (UTC+2)
+    withdrawn_at=datetime(2026, 11, 29, 23, 10, tzinfo=UTC),
+)
+
+
+def test_withdrawn_story_page_says_so_and_is_not_indexed() -> None:
+    page = _page(
+        render_story(
+            WITHDRAWN, HOME + "stories/x.html", site_title="نشرة", home_url=HOME, tz=TRIPOLI
+        )
+    )
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert page.findtext(".//h1") == "انقطاع الكهرباء عن أحياء في سبها"
+    assert page.findtext(".//title") == "انقطاع الكهرباء عن أحياء في سبها — نشرة"
+    (notice,) = page.xpath("//p[@role='status']")
+    assert notice.text_content() == "سُحب هذا الخبر في 30 نوفمبر 2026، 01:10."
+    assert notice.xpath("time/@datetime") == ["2026-11-29T23:10:00Z"]
+    text = page.text_content()
+    assert "انقطعت الكهرباء" not in text  # the withdrawn text is no longer published
+    assert "ورد هذا الخبر أيضا" not in text
+    assert not page.xpath("//article")
+
+
+def test_pages_are_rendered_again_under_new_rules() -> None:
+    """The rules behind a page changed (withdrawn pages, the outlets' block):
+    the fingerprint of the previous rules no longer matches."""
+    before = hashlib.sha256(
+        "\0".join(["2", template_source("story.html"), "نشرة", HOME, TRIPOLI.key]).encode("utf-8")
+    ).hexdigest()
+    assert RULES != "2"
+    assert pages_fingerprint("نشرة", HOME, TRIPOLI) != before

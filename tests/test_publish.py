@@ -7,21 +7,25 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
+import feedparser
 import lxml.html
 import pytest
 from lxml import etree
 
 from feeds.atomic import STALE_AFTER, temporary_name
 from feeds.identity import Entry, identify
+from feeds.pipeline import run_once
 from feeds.publish import publish
-from feeds.store import Store
+from feeds.store import Store, StoredItem
 from sources.errors import PublishError
 from sources.item import Item
-from tests.conftest import NOW, Site
+from tests.conftest import DATA, NOW, Site
+from tests.feedcheck import feed_files, validate_feed_file
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 FOREIGN_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
@@ -188,3 +192,101 @@ def test_publish_records_its_outcome(site: Site, opened: Store) -> None:
     publish(site.config(), opened, now=later)
     done = opened.last_publish()
     assert done is not None and done.error is None and done.at == done.ok_at == later
+
+
+# ------------------------------------------------ clusters and withdrawals, end to end
+
+BULLETIN = (DATA / "bulletins" / "bulletin-libya.txt").read_text("utf-8")
+EU_HEADLINE = "الاتحاد الأوروبي يجدد التزامه بدعم إدارة الهجرة في ليبيا"
+SHIFT = "وفي سياق اخر، "
+"""The bulletin's topic-shift marker: its last story starts there."""
+PAKISTAN = "«ليبيا وباكستان»"
+
+
+def _agency_copy() -> str:
+    """Another outlet's copy of the bulletin's first story: a new headline, a
+    dateline, hamza and alef spelled differently, and a web link."""
+    body = BULLETIN.split("\n")[1:5]
+    text = "طرابلس (وكالات) - " + " ".join(body).replace("أكد", "اكد").replace("إدارة", "ادارة")
+    record = {
+        "id": "wafa-eu-1",
+        "title": "أورلاندو: الاتحاد الأوروبي أكبر شريك لمنظمة الهجرة في ليبيا",
+        "body": text,
+        "url": "https://records.example.org/ليبيا/الهجرة",
+    }
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def test_a_story_other_outlets_reported_is_published_once_with_them(
+    site: Site, opened: Store
+) -> None:
+    site.copy("bulletins/bulletin-libya.txt")
+    run_once(site.config(), opened, now=NOW)
+    site.write("agency.jsonl", _agency_copy())
+    run_once(site.config(), opened, now=NOW + timedelta(hours=1))
+
+    folder = site.public / "all"
+    for path in feed_files(site.public):
+        assert validate_feed_file(path).errors == [], path
+        assert validate_feed_file(path).warnings == [], path
+    atom = feedparser.parse((folder / "atom.xml").read_bytes())
+    eu = [e for e in atom.entries if EU_HEADLINE in e.title]
+    assert len(eu) == 1 and len(atom.entries) == 3
+    related = [link.href for link in eu[0].links if link.rel == "related"]
+    assert related == [
+        "https://records.example.org/%D9%84%D9%8A%D8%A8%D9%8A%D8%A7/%D8%A7%D9%84%D9%87%D8%AC%D8%B1%D8%A9"
+    ]
+    assert "ورد هذا الخبر أيضا في:" in eu[0].content[0].value
+    assert eu[0].updated == "2026-11-29T13:00:00+00:00"  # the copy joined: the entry moved
+    rss = etree.parse(str(folder / "rss.xml"))
+    members = rss.xpath(
+        "//item[contains(title, 'الاتحاد الأوروبي')]/n:also",
+        namespaces={"n": "https://nashra.invalid/ns/1.0"},
+    )
+    assert [m.get("source") for m in members] == ["records"]
+    feed = json.loads((folder / "feed.json").read_text("utf-8"))
+    (item,) = [i for i in feed["items"] if EU_HEADLINE in i["title"]]
+    assert [m["source"] for m in item["_nashra"]["also"]] == ["records"]
+    page = lxml.html.document_fromstring(
+        (site.public / "stories" / item["url"].split("/")[-1]).read_bytes()
+    )
+    assert "ورد هذا الخبر أيضا في: records" in page.text_content()
+
+
+def test_a_withdrawn_story_leaves_the_feeds_and_its_page_says_so(site: Site, opened: Store) -> None:
+    bulletin = site.copy("bulletins/bulletin-libya.txt")
+    run_once(site.config(), opened, now=NOW)
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    (withdrawn,) = [i for i in feed["items"] if PAKISTAN in i["content_html"]]
+    page = site.public / "stories" / withdrawn["url"].split("/")[-1]
+    assert page.is_file()
+
+    bulletin.write_text(BULLETIN[: BULLETIN.index(SHIFT)], "utf-8")  # the file stays
+    run_once(site.config(), opened, now=NOW + timedelta(hours=10))  # 22:00 UTC, 00:00 in Tripoli
+
+    for path in [*feed_files(site.public), site.public / "index.html"]:
+        assert PAKISTAN not in path.read_text("utf-8"), path
+        assert withdrawn["url"] not in path.read_text("utf-8"), path
+    feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
+    assert len(feed["items"]) == 2
+    story = lxml.html.document_fromstring(page.read_bytes())
+    assert story.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert story.findtext(".//h1") == withdrawn["title"]
+    assert "سُحب هذا الخبر في 30 نوفمبر 2026، 00:00." in story.text_content()
+    assert "عاصم منير" not in story.text_content()  # its text is no longer published
+    assert not story.xpath("//article")
+
+
+def test_a_withdrawn_story_a_store_still_lists_is_not_published(site: Site, opened: Store) -> None:
+    """Defensive: publishing leaves out a withdrawn story even if the store lists it."""
+    stories = _hostile(opened)
+
+    class Listing(Store):
+        def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:
+            found = super().latest(source_names, limit)
+            return [replace(i, withdrawn_at=NOW) if i.slug == stories[2].slug else i for i in found]
+
+    listing = Listing(opened.engine, opened.name)
+    publish(site.config(), listing)
+    for path in [*feed_files(site.public), site.public / "index.html"]:
+        assert "سبها" not in path.read_text("utf-8"), path

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,8 +22,9 @@ from lxml import etree
 
 from feeds.pipeline import run_once
 from feeds.render import FeedMeta, Story, render_atom, render_json, render_rss
-from feeds.store import Store, StoredItem
+from feeds.store import AlsoReported, Store, StoredItem
 from tests.conftest import DATA, NOW, Site
+from tests.feedcheck import check_atom, check_json_feed, check_rss
 
 GOLDEN = DATA / "golden"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -226,3 +228,204 @@ def test_a_title_of_control_characters_only_gets_a_headline_from_the_text() -> N
     assert not atom.bozo
     assert atom.entries[0].title == "وصل الوفد إلى طرابلس صباح اليوم"
     assert json.loads(out["json"])["items"][0]["title"] == "وصل الوفد إلى طرابلس صباح اليوم"
+
+
+# --------------------------------------------------------------- "also reported by"
+
+# The cluster's text is a real article from Goud.ma (MArSum corpus, CC BY 4.0);
+# the other outlets' headlines are rewrites of it, their names and links made up.
+RESCUE_BODY = (
+    "<p>تمكن الانقاذ البحري الاسباني من انجاد اثنين وعشرون شخصا ، كانوا على متن قارب "
+    "مطاطي على بعد 33 ميلًا من كابي ترافلغار الاسبانية. وقالت متحدثة باسم الانقاذ البحري "
+    "لوكالة اوروبا بريس، إن الذين تم إنقاذهم هم 19 رجلاً وثلاثة قاصر من أصل مغاربي.</p>"
+)
+FIRST_SEEN = datetime(2026, 11, 29, 8, tzinfo=UTC)
+RESCUE = replace(
+    _stored("الانقاذ البحري دالصبليون نقذ 22 حراك مغاربي حدا قادس", RESCUE_BODY),
+    id="urn:nashra:goud:99",
+    source="goud",
+    slug="9a1c0e77d2b4f310",
+    updated=datetime(2026, 11, 29, 11, 40, tzinfo=UTC),
+    also=(
+        AlsoReported(
+            source="رصد",
+            title="إنقاذ 22 مهاجرا مغاربيا قبالة كابو ترافالغار",
+            url="https://rasd.example.org/أخبار/2026/11/انقاذ-مهاجرين",
+            first_seen=datetime(2026, 11, 29, 9, 15, tzinfo=UTC),
+        ),
+        AlsoReported(
+            source="نشرة الساحل",
+            title="الإنقاذ البحري الإسباني ينقذ 22 شخصا قرب قادس",
+            url=None,
+            first_seen=datetime(2026, 11, 29, 10, 5, tzinfo=UTC),
+        ),
+        AlsoReported(
+            source="المرصد المغاربي",
+            title="",
+            url="https://marsad.example.net/news/8841",
+            first_seen=datetime(2026, 11, 29, 11, 40, tzinfo=UTC),
+        ),
+    ),
+)
+ALONE = replace(
+    _stored("تسجيل أول إصابة بفيروس كورونا فطاطا", "<p>عرفات “كود” من مصادر محلية.</p>"),
+    id="urn:nashra:goud:106",
+    source="goud",
+    slug="2f6b8d10c4e9a755",
+)
+CLUSTER_STORIES = [
+    Story(RESCUE, "https://e.org/stories/9a1c0e77d2b4f310.html"),
+    Story(ALONE, "https://e.org/stories/2f6b8d10c4e9a755.html"),
+]
+NASHRA = "https://nashra.invalid/ns/1.0"
+RASD = "https://rasd.example.org/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/2026/11/%D8%A7%D9%86%D9%82%D8%A7%D8%B0-%D9%85%D9%87%D8%A7%D8%AC%D8%B1%D9%8A%D9%86"
+MARSAD = "https://marsad.example.net/news/8841"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_cluster_golden(name: str) -> None:
+    """A feed with a cluster: golden files ``cluster-<name>``, regenerated like the others."""
+    data = _feeds(CLUSTER_STORIES)[
+        {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}[name]
+    ]
+    golden = GOLDEN / f"cluster-{name}"
+    if os.environ.get("NASHRA_REGEN_GOLDEN"):
+        golden.write_text(data, "utf-8")
+    assert data == golden.read_text("utf-8")
+
+
+def _also_block(content: str) -> lxml.html.HtmlElement:
+    """The "also reported by" block at the end of an entry's content."""
+    fragment = lxml.html.fragment_fromstring(content, create_parent="div")
+    blocks = fragment.xpath("./div[last()]")
+    assert blocks and blocks[0].get("dir") == "rtl" and blocks[0].get("lang") == "ar"
+    return blocks[0]
+
+
+def _assert_also_block(content: str) -> None:
+    assert content.index("تمكن الانقاذ البحري") < content.index("ورد هذا الخبر أيضا في:")
+    block = _also_block(content)
+    assert block.text_content() == "ورد هذا الخبر أيضا في: رصد، نشرة الساحل، المرصد المغاربي"
+    links = [(a.text, a.get("href"), a.get("title")) for a in block.iter("a")]
+    assert links == [
+        ("رصد", RASD, "إنقاذ 22 مهاجرا مغاربيا قبالة كابو ترافالغار"),
+        ("المرصد المغاربي", MARSAD, None),
+    ]
+
+
+def test_atom_lists_the_other_outlets_as_related_links_and_elements() -> None:
+    data = render_atom(META, CLUSTER_STORIES)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    rescue, alone = parsed.entries
+    related = [(link.href, link.get("title")) for link in rescue.links if link.rel == "related"]
+    assert related == [(RASD, "إنقاذ 22 مهاجرا مغاربيا قبالة كابو ترافالغار"), (MARSAD, None)]
+    assert [link.rel for link in alone.links] == ["alternate"]
+    _assert_also_block(rescue.content[0].value)
+    assert "ورد هذا الخبر" not in alone.content[0].value
+    first, second = etree.fromstring(data).findall(f"{{{ATOM}}}entry")
+    members = first.findall(f"{{{NASHRA}}}also")
+    assert [(m.get("source"), m.get("href"), m.get("first-seen"), m.text) for m in members] == [
+        ("رصد", RASD, "2026-11-29T09:15:00Z", "إنقاذ 22 مهاجرا مغاربيا قبالة كابو ترافالغار"),
+        ("نشرة الساحل", None, "2026-11-29T10:05:00Z", "الإنقاذ البحري الإسباني ينقذ 22 شخصا قرب قادس"),
+        ("المرصد المغاربي", MARSAD, "2026-11-29T11:40:00Z", None),
+    ]  # fmt: skip
+    assert second.findall(f"{{{NASHRA}}}also") == []
+
+
+def test_rss_lists_the_other_outlets_in_the_nashra_namespace() -> None:
+    data = render_rss(META, CLUSTER_STORIES)
+    tree = etree.fromstring(data)
+    assert tree.nsmap["nashra"] == NASHRA
+    first, second = tree.findall("channel/item")
+    members = first.findall(f"{{{NASHRA}}}also")
+    assert [(m.get("source"), m.get("href"), m.get("first-seen")) for m in members] == [
+        ("رصد", RASD, "2026-11-29T09:15:00Z"),
+        ("نشرة الساحل", None, "2026-11-29T10:05:00Z"),
+        ("المرصد المغاربي", MARSAD, "2026-11-29T11:40:00Z"),
+    ]
+    assert members[1].text == "الإنقاذ البحري الإسباني ينقذ 22 شخصا قرب قادس"
+    assert second.findall(f"{{{NASHRA}}}also") == []
+    # the block ends the item's HTML (description when there is no summary)
+    _assert_also_block(first.findtext("description") or "")
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    assert parsed.namespaces["nashra"] == NASHRA
+    assert parsed.entries[0].get("nashra_also") is not None
+
+
+def test_json_feed_lists_the_other_outlets_in_a_nashra_extension() -> None:
+    feed = json.loads(render_json(META, CLUSTER_STORIES))
+    rescue, alone = feed["items"]
+    assert rescue["_nashra"] == {
+        "about": NASHRA,
+        "also": [
+            {"source": "رصد", "title": "إنقاذ 22 مهاجرا مغاربيا قبالة كابو ترافالغار",
+             "url": RASD, "first_seen": "2026-11-29T09:15:00Z"},
+            {"source": "نشرة الساحل", "title": "الإنقاذ البحري الإسباني ينقذ 22 شخصا قرب قادس",
+             "first_seen": "2026-11-29T10:05:00Z"},
+            {"source": "المرصد المغاربي", "title": "", "url": MARSAD,
+             "first_seen": "2026-11-29T11:40:00Z"},
+        ],
+    }  # fmt: skip
+    assert "_nashra" not in alone
+    _assert_also_block(rescue["content_html"])
+
+
+def test_the_entry_is_dated_by_its_last_update_when_an_outlet_joins() -> None:
+    """The store moves ``updated`` when an outlet joins the cluster; every format shows it."""
+    out = _feeds(CLUSTER_STORIES)
+    atom = feedparser.parse(out["atom"].encode("utf-8"))
+    assert atom.entries[0].updated == "2026-11-29T11:40:00+00:00"
+    assert atom.feed.updated == "2026-11-29T11:40:00+00:00"
+    assert json.loads(out["json"])["items"][0]["date_modified"] == "2026-11-29T11:40:00Z"
+    rss = etree.fromstring(out["rss"].encode("utf-8"))
+    assert rss.findtext("channel/lastBuildDate") == "Sun, 29 Nov 2026 11:40:00 +0000"
+
+
+def test_a_feed_without_clusters_declares_no_nashra_namespace() -> None:
+    out = _feeds([CLUSTER_STORIES[1]])
+    assert all(NASHRA not in text and "_nashra" not in text for text in out.values())
+
+
+def test_hostile_outlets_reach_no_feed_as_markup_or_links() -> None:
+    """What a store holds about the other outlets is published by the same rule as the story."""
+    hostile = replace(
+        RESCUE,
+        also=(
+            AlsoReported(
+                source="رصد<script>alert(1)</script>\x1b",
+                title='"><img src=x onerror=alert(1)>\x85',
+                url='https://rasd.example.org/a?x="><script>',
+                first_seen=FIRST_SEEN,
+            ),
+            AlsoReported(
+                source="الساحل\ufffe",
+                title="خبر\udfff",
+                url=" jAvAsCrIpT:alert(2)",
+                first_seen=FIRST_SEEN,
+            ),
+        ),
+    )
+    out = _feeds([Story(hostile, "https://e.org/stories/9a1c0e77d2b4f310.html")])
+    for text in out.values():
+        assert not FORBIDDEN.search(text)
+        assert not FOREIGN_SCHEME.search(text)
+    contents = [
+        feedparser.parse(out["atom"].encode("utf-8")).entries[0].content[0].value,
+        etree.fromstring(out["rss"].encode("utf-8")).findtext("channel/item/description") or "",
+        json.loads(out["json"])["items"][0]["content_html"],
+    ]
+    for content in contents:
+        block = _also_block(content)
+        assert not block.xpath(".//script|.//img|.//@onerror")
+        assert block.text_content() == "ورد هذا الخبر أيضا في: رصد<script>alert(1)</script>، الساحل"
+        assert [a.get("href") for a in block.iter("a")] == [
+            "https://rasd.example.org/a?x=%22%3E%3Cscript%3E"
+        ]
+    atom = etree.fromstring(out["atom"].encode("utf-8"))
+    related = atom.xpath("//a:link[@rel='related']/@href", namespaces={"a": ATOM})
+    assert related == ["https://rasd.example.org/a?x=%22%3E%3Cscript%3E"]
+    for name, data in (("rss", out["rss"]), ("atom", out["atom"]), ("json", out["json"])):
+        check = {"rss": check_rss, "atom": check_atom, "json": check_json_feed}[name]
+        assert check(data.encode("utf-8")) == []

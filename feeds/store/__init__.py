@@ -15,7 +15,7 @@ transaction takes the write lock when it begins (``BEGIN IMMEDIATE``).
 from feeds.store.api import Store
 from feeds.store.base import SAVE_ATTEMPTS
 from feeds.store.database import DRIVER_HINT, SQLITE_TIMEOUT, default_database
-from feeds.store.items import BatchResult, StoredItem
+from feeds.store.items import AlsoReported, BatchResult, StoredItem
 from feeds.store.pages import page_rev
 from feeds.store.publishes import PublishRecord
 from feeds.store.schedule import SPREAD_ABOVE, PollRecord, first_poll_at
@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SPREAD_ABOVE",
     "SQLITE_TIMEOUT",
+    "AlsoReported",
     "BatchResult",
     "PollRecord",
     "PublishRecord",

@@ -9,11 +9,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from feeds.dedup import Policy
 from feeds.identity import Entry
 from feeds.store.base import boundary
 from feeds.store.database import connect
 from feeds.store.files import Files
-from feeds.store.items import BatchResult, Items, save_batch
+from feeds.store.items import DEFAULT_POLICY, BatchResult, Items, save_batch
 from feeds.store.migrate import upgrade
 from feeds.store.pages import Pages
 from feeds.store.publishes import Publishes
@@ -71,6 +72,7 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes):
         poll: PollRecord,
         *,
         jitter: float | None = None,
+        policy: Policy = DEFAULT_POLICY,
     ) -> BatchResult:
         """A poll's batch and its record (counters, validators, next poll) in one
         transaction: one commit per poll."""
@@ -78,7 +80,7 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes):
         def write(conn: Connection) -> BatchResult:
             result = BatchResult()
             if entries or file_states:
-                result, _ = save_batch(conn, poll.name, entries, file_states, poll.at)
+                result, _ = save_batch(conn, poll.name, entries, file_states, poll.at, policy)
             record_poll(conn, replace(poll, new=result.new), jitter)
             return result
 

@@ -18,13 +18,27 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from feeds.dedup import Decision, Outcome, decide
+from feeds.dedup import Decision, Mode, Outcome, Policy, decide
 from feeds.identity import Entry
+from feeds.near import Fingerprint, pack
+from feeds.store import clusters, corrections
 from feeds.store.base import Base, boundary
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
-from feeds.store.tables import dedup_keys, items
+from feeds.store.tables import dedup_keys, items, near_bands
 from sources.base import FileState
+
+
+@dataclass(frozen=True, slots=True)
+class AlsoReported:
+    """Another outlet's copy of a story: a member of the story's near-duplicate
+    cluster, listed under the published entry ("also reported by")."""
+
+    source: str
+    """The outlet: the member's source name."""
+    title: str
+    url: str | None
+    first_seen: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,10 @@ class StoredItem:
     slug: str
     rev: str
     page_rev: str | None
+    also: tuple[AlsoReported, ...] = ()
+    """The other outlets' copies of this story, first seen first."""
+    withdrawn_at: datetime | None = None
+    """When the story disappeared from the file that still holds its siblings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +74,14 @@ class BatchResult:
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    """Exact copies: a known id, canonical URL or normalised title and body."""
+    merged: int = 0
+    """Near-duplicates of stored stories, kept as members of their clusters."""
+    withdrawn: int = 0
+    """Stories no longer in a file read again (neither there nor corrected)."""
+
+
+DEFAULT_POLICY = Policy()
 
 
 class Items(Base):
@@ -67,28 +93,51 @@ class Items(Base):
         file_states: Sequence[FileState] = (),
         *,
         now: datetime,
+        policy: Policy = DEFAULT_POLICY,
     ) -> tuple[BatchResult, list[Decision]]:
         """Store one source's entries and file fingerprints in one transaction."""
 
         def write(conn: Connection) -> tuple[BatchResult, list[Decision]]:
-            return save_batch(conn, source, entries, file_states, now)
+            return save_batch(conn, source, entries, file_states, now, policy)
 
         return self._retrying(write)
 
     @boundary("read the store")
     def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:
-        """The newest stories of these sources, newest first."""
-        if not source_names:
+        """The newest entries of these sources, newest first: withdrawn stories left
+        out, a near-duplicate cluster once (see ``feeds.store.clusters``)."""
+        if not source_names or limit <= 0:
             return []
+        names = list(source_names)
+        rep = items.alias("rep")
+        shown_elsewhere = (
+            select(rep.c.id)
+            .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
+            .where(rep.c.withdrawn_at.is_(None))
+            .exists()
+        )
         query = (
             select(items)
-            .where(items.c.source.in_(list(source_names)))
+            .where(items.c.source.in_(names), items.c.withdrawn_at.is_(None))
+            .where(items.c.cluster.is_(None) | ~shown_elsewhere)
             # stories of one date keep the order their source gave (a bulletin's lead first)
             .order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
-            .limit(limit)
         )
+        rows: list[Any] = []
+        clusters: set[str] = set()
         with self.engine.connect() as conn:
-            return [stored(row._mapping) for row in conn.execute(query)]
+            offset = 0
+            while len(rows) < limit:
+                page = [r._mapping for r in conn.execute(query.limit(limit).offset(offset))]
+                offset += limit
+                for row in page:
+                    root = row["cluster"] or row["id"]
+                    if root not in clusters and len(rows) < limit:
+                        clusters.add(root)
+                        rows.append(row)
+                if len(page) < limit:
+                    break
+            return with_clusters(conn, rows)
 
     @boundary("read the store")
     def known_urls(self, urls: Sequence[str]) -> set[str]:
@@ -115,41 +164,116 @@ def save_batch(
     entries: Sequence[Entry],
     file_states: Sequence[FileState],
     now: datetime,
+    policy: Policy = DEFAULT_POLICY,
 ) -> tuple[BatchResult, list[Decision]]:
     """Decide and store one source's entries, and its file fingerprints, in ``conn``'s
-    transaction."""
-    decisions = _claim(conn, _decide(conn, entries), now)
+    transaction: exact decisions first, then corrections of the files read again,
+    then near-duplicates of the new stories; last, the withdrawals."""
+    if policy.mode is Mode.OFF:  # only the id decides: everything else is published
+        entries = [replace(e, keys=e.keys[:1]) for e in entries]
+    decisions = _decide(conn, entries)
+    changed = [d.entry.id for d in decisions if d.outcome in (Outcome.NEW, Outcome.UPDATED)]
+    fps = clusters.fingerprints([d.entry for d in decisions], changed)
+    if policy.mode is Mode.NEAR:
+        clusters.lock_bands(conn, fps.values())
+    decisions = _claim(conn, decisions, now)
+    gone = corrections.vanished(conn, source, decisions, file_states) if file_states else []
+    if gone:
+        decisions, gone = corrections.correct(conn, decisions, gone, fps)
+    if policy.mode is Mode.NEAR:
+        decisions = _merge(conn, decisions, fps, now, policy)
     counts = {o: 0 for o in Outcome}
     new_rows: list[dict[str, Any]] = []
+    bands: list[dict[str, Any]] = []
+    touched: set[str] = set()
     for position, d in enumerate(decisions):
         counts[d.outcome] += 1
-        if d.outcome is Outcome.NEW:
-            new_rows.append({**_row(d.entry, now), "position": position})
+        fp = fps.get(d.entry.id)
+        if d.outcome in (Outcome.NEW, Outcome.MERGED):
+            row = {**_row(d.entry, now, fp, policy), "position": position}
+            row["cluster"] = d.duplicate_of if d.outcome is Outcome.MERGED else None
+            new_rows.append(row)
+            if fp is not None:
+                bands.extend(clusters.band_rows(d.entry.id, fp, now))
+            if d.outcome is Outcome.MERGED and d.duplicate_of:
+                touched.add(d.duplicate_of)
         elif d.outcome is Outcome.UPDATED:
-            _update(conn, d.entry, now)
+            cluster = _update(conn, d.entry, now, fp, policy)
+            clusters.replace_bands(conn, d.entry.id, fp)
+            if cluster is not None:
+                touched.add(cluster)
     if new_rows:
         conn.execute(items.insert(), new_rows)
+    if bands:
+        conn.execute(near_bands.insert(), bands)
+    clusters.touch(conn, touched, now)
+    withdrawn = corrections.withdraw(conn, gone, now)
     save_files(conn, source, file_states, now)
     result = BatchResult(
         new=counts[Outcome.NEW],
         updated=counts[Outcome.UPDATED],
         unchanged=counts[Outcome.UNCHANGED],
         duplicate=counts[Outcome.DUPLICATE],
+        merged=counts[Outcome.MERGED],
+        withdrawn=withdrawn,
     )
     return result, decisions
 
 
+def _merge(
+    conn: Connection,
+    decisions: list[Decision],
+    fps: dict[str, Fingerprint],
+    now: datetime,
+    policy: Policy,
+) -> list[Decision]:
+    """The new stories that are near-duplicates of a stored story (or of one earlier in
+    the batch) become members of its cluster."""
+    since = now - policy.window
+    batch: list[clusters.Candidate] = []
+    settled: list[Decision] = []
+    for d in decisions:
+        fp = fps.get(d.entry.id)
+        if d.outcome is not Outcome.NEW or fp is None:
+            settled.append(d)
+            continue
+        found = clusters.best_match(fp, [*clusters.candidates(conn, fp, since), *batch])
+        if found is None:
+            batch.append(clusters.Candidate(d.entry.id, d.entry.id, fp.shingles))
+            settled.append(d)
+            continue
+        batch.append(clusters.Candidate(d.entry.id, found.root, fp.shingles))
+        settled.append(Decision(d.entry, Outcome.MERGED, found.root))
+    return settled
+
+
 def _decide(conn: Connection, entries: Sequence[Entry]) -> list[Decision]:
-    ids = list({e.id for e in entries})
+    """Exact decisions. A story whose id another story of the same source owns (a
+    corrected story's new headline made a new id) is that story."""
     sources_of = {e.item.source for e in entries}
-    keys = list({k for e in entries for k in e.keys})
     revs: dict[str, str] = {}
+    ids = list({e.id for e in entries})
     for chunk in chunks(ids):
         query = select(items.c.id, items.c.rev, items.c.source).where(items.c.id.in_(chunk))
         # a story another source brought first stays that source's: here it is a
         # duplicate (through its id key), not an edit that would move it between feeds
         revs.update((r.id, r.rev) for r in conn.execute(query) if r.source in sources_of)
-    return decide(entries, revs, _owners(conn, keys))
+    unknown = [e for e in entries if e.id not in revs]
+    aliases = _owners(conn, [e.keys[0] for e in unknown])
+    others = {aliases[e.keys[0]] for e in unknown if aliases.get(e.keys[0], e.id) != e.id}
+    known: dict[str, Any] = {}
+    for chunk in chunks(sorted(others)):
+        query = select(items.c.id, items.c.rev, items.c.slug, items.c.source)
+        known.update((r.id, r) for r in conn.execute(query.where(items.c.id.in_(chunk))))
+    resolved: list[Entry] = []
+    for e in entries:
+        row = known.get(aliases.get(e.keys[0], "")) if e.id not in revs else None
+        if row is not None and row.source in sources_of:
+            revs[row.id] = row.rev
+            e = replace(e, id=row.id, slug=row.slug)
+        resolved.append(e)
+    keys = list({k for e in resolved for k in e.keys})
+    return decide(resolved, revs, _owners(conn, keys))
 
 
 def _owners(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
@@ -196,11 +320,15 @@ def _claim(conn: Connection, decisions: list[Decision], now: datetime) -> list[D
     return settled
 
 
-def _update(conn: Connection, entry: Entry, now: datetime) -> None:
+def _update(
+    conn: Connection, entry: Entry, now: datetime, fp: Fingerprint | None, policy: Policy
+) -> str | None:
+    """Store an edit; returns the representative of the story's cluster, whose entry
+    shows it too, if the story is a member of one."""
     old = conn.execute(
-        select(items.c.first_seen, items.c.published).where(items.c.id == entry.id)
+        select(items.c.first_seen, items.c.published, items.c.cluster).where(items.c.id == entry.id)
     ).one()
-    row = _row(entry, old.first_seen)
+    row = _row(entry, old.first_seen, fp, policy)
     row.pop("first_seen")
     row.pop("id")
     row["updated"] = entry.item.updated or now
@@ -208,9 +336,15 @@ def _update(conn: Connection, entry: Entry, now: datetime) -> None:
         row["published"] = old.published
         row["sort_date"] = old.published or old.first_seen
     conn.execute(update(items).where(items.c.id == entry.id).values(**row))
+    return str(old.cluster) if old.cluster else None
 
 
-def _row(entry: Entry, first_seen: datetime) -> dict[str, Any]:
+def _row(
+    entry: Entry,
+    first_seen: datetime,
+    fp: Fingerprint | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> dict[str, Any]:
     item = entry.item
     return {
         "id": entry.id,
@@ -231,11 +365,14 @@ def _row(entry: Entry, first_seen: datetime) -> dict[str, Any]:
         "rev": entry.rev,
         "content_key": entry.content_key,
         "slug": entry.slug,
+        "shingles": pack(fp.shingles) if fp is not None else None,
+        "priority": policy.priority or None,
     }
 
 
 def stored(row: Any) -> StoredItem:
-    """A StoredItem from an ``items`` row's mapping."""
+    """A StoredItem from an ``items`` row's mapping (its own story: ``with_clusters``
+    adds its cluster)."""
     published = row["published"] or row["first_seen"]
     return StoredItem(
         id=row["id"],
@@ -252,6 +389,22 @@ def stored(row: Any) -> StoredItem:
         updated=max(row["updated"] or published, published),
         first_seen=row["first_seen"],
         slug=row["slug"],
-        rev=row["rev"],
+        rev=clusters.effective_rev(row["rev"], row["shown_rev"]),
         page_rev=row["page_rev"],
+        withdrawn_at=row["withdrawn_at"],
     )
+
+
+def with_clusters(conn: Connection, rows: Sequence[Any]) -> list[StoredItem]:
+    """StoredItems of ``items`` rows' mappings, each with its cluster: the content its
+    entry shows and the other outlets' versions (``also``)."""
+    found = [stored(row) for row in rows]
+    roots = {row["cluster"] or row["id"] for row in rows}
+    versions = clusters.versions_of(conn, roots) if roots else {}
+    out: list[StoredItem] = []
+    for row, item in zip(rows, found, strict=True):
+        cluster = versions.get(row["cluster"] or row["id"], [])
+        if len(cluster) > 1 or (cluster and cluster[0]["id"] != row["id"]):
+            item = clusters.as_entry(item, row, cluster)
+        out.append(item)
+    return out

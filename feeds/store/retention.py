@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from feeds.store.base import Base, boundary
-from feeds.store.tables import dedup_keys, items
+from feeds.store.tables import dedup_keys, items, near_bands
 
 
 class Retention(Base):
@@ -17,6 +17,8 @@ class Retention(Base):
         keys older than ``keys_before`` whose story is gone (keys outlive stories so
         an old story re-appearing upstream is not new again)."""
         with self._write() as conn:
+            old = select(items.c.id).where(items.c.sort_date < stories_before)
+            conn.execute(near_bands.delete().where(near_bands.c.item_id.in_(old)))
             gone_items = conn.execute(
                 items.delete().where(items.c.sort_date < stories_before)
             ).rowcount

@@ -1,0 +1,234 @@
+"""Near-duplicate clusters in the store: the persistent LSH index, merging a new
+story into the cluster of a stored one, and reading a cluster back as one entry.
+
+Every story with a fingerprint (``feeds.near``) has its ``BANDS`` band values as
+rows of ``near_bands`` (indexed by band and first-seen date) and its shingle set
+packed in ``items.shingles``. A new story's candidates are the stories sharing a
+band, first seen within the source's window; each candidate is confirmed with the
+real resemblance, and the best one at or above ``THRESHOLD`` wins. The new story
+is then stored as a member of the candidate's cluster: ``items.cluster`` is the
+representative's id (members of members do not exist: a candidate that is a
+member leads to its representative).
+
+The entry of a cluster keeps the representative's id and permalink (what readers
+already have). It shows the representative's story, unless a member came from a
+source of higher priority: then it shows that member's story (the highest
+priority, then the first seen), still under the representative's id. The other
+versions are its ``also`` list. A member is published on its own only in a feed
+that does not include its representative's source.
+
+Two writers merging near-copies at the same moment: on SQLite the write lock is
+taken when the transaction begins; on PostgreSQL the writer takes advisory locks
+on its stories' band buckets (sorted, so writers never wait in a cycle) before it
+looks for candidates, so the second writer sees the first's story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from feeds.identity import Entry
+from feeds.near import THRESHOLD, Fingerprint, fingerprint, resemblance, shared_lines, unpack
+from feeds.store.database import chunks
+from feeds.store.tables import items, near_bands
+from sources.html import html_to_text
+
+BUCKETS = 256
+"""PostgreSQL advisory locks a writer may take: band value modulo this."""
+_LOCK_SPACE = 0x6E6E
+"""The first key of the two-key advisory locks on band buckets."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    root: str
+    """The representative of the candidate's cluster (itself if it is one)."""
+    shingles: frozenset[int]
+
+
+def body_text(body: str) -> str:
+    return html_to_text(body) if body else ""
+
+
+def fingerprints(entries: Sequence[Entry], wanted: Iterable[str]) -> dict[str, Fingerprint]:
+    """Fingerprints of the ``wanted`` entries (by id) of a batch. The lines that
+    several different bodies of one file (or feed) share, a sign-off, are left out
+    of them. Short bodies have none."""
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    texts = {e.id: body_text(e.item.body) for e in entries}
+    by_origin: dict[str, set[str]] = {}
+    for e in entries:
+        by_origin.setdefault(e.item.origin, set()).add(texts[e.id])
+    shared = {origin: shared_lines(bodies) for origin, bodies in by_origin.items()}
+    out: dict[str, Fingerprint] = {}
+    for e in entries:
+        if e.id in wanted and e.id not in out:
+            fp = fingerprint(texts[e.id], shared[e.item.origin])
+            if fp is not None:
+                out[e.id] = fp
+    return out
+
+
+def lock_bands(conn: Connection, fps: Iterable[Fingerprint]) -> None:
+    """PostgreSQL: hold the advisory locks of these fingerprints' band buckets until
+    the transaction ends (SQLite holds the write lock already)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for bucket in sorted({band % BUCKETS for fp in fps for band in fp.bands}):
+        conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, bucket)))
+
+
+def candidates(conn: Connection, fp: Fingerprint, since: datetime) -> list[Candidate]:
+    """Stored, not withdrawn stories sharing a band with ``fp``, first seen since ``since``."""
+    ids = (
+        select(near_bands.c.item_id)
+        .where(near_bands.c.band.in_(list(fp.bands)), near_bands.c.first_seen >= since)
+        .distinct()
+        .scalar_subquery()
+    )
+    query = select(items.c.id, items.c.cluster, items.c.shingles).where(
+        items.c.id.in_(ids), items.c.withdrawn_at.is_(None), items.c.shingles.is_not(None)
+    )
+    return [
+        Candidate(row.id, row.cluster or row.id, unpack(row.shingles))
+        for row in conn.execute(query)
+    ]
+
+
+def best_match(
+    fp: Fingerprint, found: Iterable[Candidate], threshold: float = THRESHOLD
+) -> Candidate | None:
+    """The candidate most like ``fp``, if it resembles it at least ``threshold``."""
+    best: tuple[float, Candidate] | None = None
+    probe = Fingerprint(fp.shingles, ())
+    for candidate in found:
+        score = resemblance(probe, Fingerprint(candidate.shingles, ()))
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, candidate)
+    return best[1] if best else None
+
+
+def band_rows(ident: str, fp: Fingerprint, first_seen: datetime) -> list[dict[str, Any]]:
+    return [
+        {"item_id": ident, "band": band, "first_seen": first_seen}
+        for band in dict.fromkeys(fp.bands)
+    ]
+
+
+def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None) -> None:
+    """An edited story's bands (its first-seen date stays)."""
+    first_seen = conn.execute(select(items.c.first_seen).where(items.c.id == ident)).scalar()
+    conn.execute(near_bands.delete().where(near_bands.c.item_id == ident))
+    if fp is not None and first_seen is not None:
+        conn.execute(near_bands.insert(), band_rows(ident, fp, first_seen))
+
+
+def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:
+    """The entries of these stories show something new (a member joined or left, a
+    member was edited, a withdrawal): a new shown revision and ``updated``."""
+    for chunk in chunks(sorted(set(ids))):
+        conn.execute(
+            update(items)
+            .where(items.c.id.in_(chunk))
+            .values(shown_rev=uuid.uuid4().hex, updated=now)
+        )
+
+
+def roots_of(conn: Connection, ids: Iterable[str]) -> set[str]:
+    """The representatives of these stories' clusters (a story not in a cluster is its own)."""
+    roots: set[str] = set()
+    for chunk in chunks(sorted(set(ids))):
+        query = select(items.c.id, items.c.cluster).where(items.c.id.in_(chunk))
+        roots.update(row.cluster or row.id for row in conn.execute(query))
+    return roots
+
+
+def effective_rev(rev: str, shown_rev: str | None) -> str:
+    """The revision of what an entry shows: its story's, and its cluster's changes."""
+    if not shown_rev:
+        return rev
+    return hashlib.sha256(f"{rev}:{shown_rev}".encode()).hexdigest()[:32]
+
+
+def promote(conn: Connection, withdrawn: str, now: datetime) -> None:
+    """A withdrawn representative hands its cluster to its first-seen member."""
+    members = conn.execute(
+        select(items.c.id)
+        .where(items.c.cluster == withdrawn, items.c.withdrawn_at.is_(None))
+        .order_by(items.c.first_seen, items.c.id)
+    ).scalars()
+    heir = next(iter(members), None)
+    if heir is None:
+        return
+    conn.execute(update(items).where(items.c.cluster == withdrawn).values(cluster=heir))
+    conn.execute(update(items).where(items.c.id == heir).values(cluster=None))
+    touch(conn, [heir], now)
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def versions_of(conn: Connection, roots: Iterable[str]) -> dict[str, list[Any]]:
+    """Per representative: the not withdrawn rows of its cluster, itself included."""
+    out: dict[str, list[Any]] = {}
+    for chunk in chunks(sorted(set(roots))):
+        query = select(items).where(
+            (items.c.cluster.in_(chunk) | items.c.id.in_(chunk)) & items.c.withdrawn_at.is_(None)
+        )
+        for row in conn.execute(query):
+            out.setdefault(row.cluster or row.id, []).append(row._mapping)
+    for rows in out.values():
+        rows.sort(key=lambda r: (r["first_seen"], r["id"]))
+    return out
+
+
+def lead(rep: Mapping[str, Any], versions: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The version a cluster's entry shows: the representative, unless a member's
+    source has a higher priority (then the highest, first seen first)."""
+    shown = rep
+    for row in versions:
+        if (row["priority"] or 0) > (shown["priority"] or 0):
+            shown = row
+    return shown
+
+
+def as_entry(item: Any, rep: Mapping[str, Any], versions: Sequence[Mapping[str, Any]]) -> Any:
+    """``item`` (the StoredItem of ``rep`` or of a member standing in for its cluster)
+    with the cluster's content and ``also`` list."""
+    from feeds.store.items import AlsoReported
+
+    standing_in = rep["cluster"] is not None or rep["withdrawn_at"] is not None
+    shown = rep if standing_in else lead(rep, versions)
+    also = tuple(
+        AlsoReported(row["source"], row["title"], row["url"], row["first_seen"])
+        for row in versions
+        if row["id"] != shown["id"]
+    )
+    if shown is rep:
+        return replace(item, also=also)
+    return replace(
+        item,
+        source=shown["source"],
+        title=shown["title"],
+        summary=shown["summary"],
+        body=shown["body"],
+        url=shown["url"],
+        author=shown["author"],
+        tags=tuple(json.loads(shown["tags"])),
+        image=shown["image"],
+        language=shown["language"],
+        updated=max(item.updated, shown["updated"] or item.updated),
+        also=also,
+    )

@@ -1,0 +1,254 @@
+"""Near-duplicate clusters in the store (feeds/store/clusters.py), on SQLite and
+PostgreSQL.
+
+The articles are real Moroccan news articles from Goud.ma (bench/data/samples/
+news-articles.jsonl: MArSum corpus, CC BY 4.0: K. Gaanoun, A. M. Naira, A. Allak,
+I. Benelallam, CBI 2022); the headline pairs come from the ANS corpus
+(bench/data/samples/headline-pairs.jsonl: repository latynt/ans, Apache-2.0;
+J. Khouja, FEVER workshop at ACL 2020).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from feeds.dedup import Mode, Policy
+from feeds.identity import Entry, identify
+from feeds.store import BatchResult, Store
+from sources.item import Item
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "bench" / "data" / "samples"
+ARTICLES = [
+    json.loads(line) for line in (SAMPLES / "news-articles.jsonl").read_text("utf-8").splitlines()
+]
+DISAGREE = [
+    pair
+    for pair in map(json.loads, (SAMPLES / "headline-pairs.jsonl").read_text("utf-8").splitlines())
+    if pair["stance"] == "disagree"
+]
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+LONG = [a for a in ARTICLES if len(a["body"].split()) >= 120]
+
+
+def _entry(source: str, title: str, body: str, **kw: object) -> Entry:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    fields: dict[str, object] = {"title": title, "body": paragraphs, "source": source}
+    fields.update(kw)
+    return identify(Item(**fields))  # type: ignore[arg-type]
+
+
+def _agency_copy(body: str) -> str:
+    """Another outlet's edit of an agency story: a dateline, tashkeel and tatweel, a
+    changed hamza, the last sentence dropped."""
+    words = body.split()
+    words = [
+        w.replace("أ", "ا").replace("ك", "كـ", 1) if i % 7 == 0 else w for i, w in enumerate(words)
+    ]
+    text = " ".join(words[: int(len(words) * 0.9)])
+    return "الرباط - (وكالات) - " + text.replace("الم", "المَ", 3)
+
+
+def test_another_outlets_copy_is_merged_into_the_first(store: Store) -> None:
+    article = LONG[0]
+    first = _entry("agency", article["title"], article["body"], url="https://agency.example/1")
+    copy = _entry("outlet", "عنوان آخر للخبر نفسه", _agency_copy(article["body"]))
+    store.save_batch("agency", [first], now=NOW)
+    before = store.latest(["agency", "outlet"], 10)[0]
+    result, decisions = store.save_batch("outlet", [copy], now=NOW + timedelta(hours=2))
+    assert result == BatchResult(merged=1)
+    assert decisions[0].duplicate_of == first.id
+    [entry] = store.latest(["agency", "outlet"], 10)
+    assert entry.id == first.id and entry.title == article["title"]
+    assert [(a.source, a.title) for a in entry.also] == [("outlet", "عنوان آخر للخبر نفسه")]
+    assert entry.updated == NOW + timedelta(hours=2) and entry.rev != before.rev
+    assert store.count() == 2  # the copy is kept
+
+
+def test_a_copy_in_the_same_batch_is_merged(store: Store) -> None:
+    article = LONG[1]
+    batch = [
+        _entry("wire", article["title"], article["body"]),
+        _entry("wire", "نسخة أخرى", _agency_copy(article["body"])),
+    ]
+    result, _ = store.save_batch("wire", batch, now=NOW)
+    assert (result.new, result.merged) == (1, 1)
+    assert len(store.latest(["wire"], 10)) == 1
+
+
+def test_different_articles_are_never_merged(store: Store) -> None:
+    result, _ = store.save_batch(
+        "a", [_entry("a", a["title"], a["body"]) for a in ARTICLES[:60]], now=NOW
+    )
+    result2, _ = store.save_batch(
+        "b", [_entry("b", a["title"], a["body"]) for a in ARTICLES[60:120]], now=NOW
+    )
+    assert result.merged == result2.merged == 0
+    assert result.new + result2.new == 120 - result.duplicate - result2.duplicate
+
+
+def test_a_headline_alone_never_merges(store: Store) -> None:
+    """Pairs of headlines that report opposite news, over the same short line."""
+    line = "وأفادت مصادر مطلعة بأن القرار سيعلن رسميا في وقت لاحق من اليوم."
+    for number, pair in enumerate(DISAGREE[:40]):
+        a = _entry("a", pair["a"], line, id=f"a{number}")
+        b = _entry("b", pair["b"], line, id=f"b{number}")
+        store.save_batch("a", [a], now=NOW)
+        result, _ = store.save_batch("b", [b], now=NOW)
+        assert result.merged == 0, pair
+
+
+def test_the_entry_of_a_higher_priority_copy_keeps_the_first_id(store: Store) -> None:
+    article = LONG[2]
+    first = _entry("blog", article["title"], article["body"])
+    copy = _entry(
+        "agency", "عنوان الوكالة", _agency_copy(article["body"]), url="https://w.example/2"
+    )
+    store.save_batch("blog", [first], now=NOW)
+    result, _ = store.save_batch(
+        "agency", [copy], now=NOW + timedelta(hours=1), policy=Policy(priority=5)
+    )
+    assert result.merged == 1
+    [entry] = store.latest(["blog", "agency"], 10)
+    assert entry.id == first.id and entry.slug == first.slug
+    assert (entry.title, entry.url, entry.source) == (
+        "عنوان الوكالة",
+        "https://w.example/2",
+        "agency",
+    )
+    assert [(a.source, a.title) for a in entry.also] == [("blog", article["title"])]
+
+
+def test_a_feed_without_the_first_source_shows_its_own_copy(store: Store) -> None:
+    article = LONG[3]
+    store.save_batch("a", [_entry("a", article["title"], article["body"])], now=NOW)
+    store.save_batch("b", [_entry("b", "نسخة ب", _agency_copy(article["body"]))], now=NOW)
+    [own] = store.latest(["b"], 10)
+    assert own.title == "نسخة ب" and [a.source for a in own.also] == ["a"]
+
+
+@pytest.mark.parametrize("mode", [Mode.EXACT, Mode.OFF])
+def test_exact_and_off_sources_do_not_merge_near_copies(store: Store, mode: Mode) -> None:
+    article = LONG[4]
+    store.save_batch("a", [_entry("a", article["title"], article["body"])], now=NOW)
+    copy = _entry("b", "نسخة", _agency_copy(article["body"]))
+    result, _ = store.save_batch("b", [copy], now=NOW, policy=Policy(mode=mode))
+    assert (result.new, result.merged) == (1, 0)
+
+
+def test_off_publishes_exact_copies_under_other_ids(store: Store) -> None:
+    article = LONG[5]
+    same = [_entry("a", article["title"], article["body"], id=str(n)) for n in range(3)]
+    result, _ = store.save_batch("a", same, now=NOW, policy=Policy(mode=Mode.OFF))
+    assert result.new == 3
+    again, _ = store.save_batch("a", same, now=NOW, policy=Policy(mode=Mode.OFF))
+    assert again.unchanged == 3
+    exact, _ = store.save_batch(
+        "b", [_entry("b", article["title"], article["body"], id="x")], now=NOW
+    )
+    assert exact.duplicate == 0 and exact.merged == 1
+
+
+def test_a_story_older_than_the_window_does_not_take_a_new_copy(store: Store) -> None:
+    article = LONG[6]
+    store.save_batch("a", [_entry("a", article["title"], article["body"])], now=NOW)
+    later = NOW + timedelta(days=8)
+    result, _ = store.save_batch(
+        "b", [_entry("b", "نسخة", _agency_copy(article["body"]))], now=later
+    )
+    assert result.new == 1
+    article = LONG[7]
+    store.save_batch("a", [_entry("a", article["title"], article["body"])], now=NOW)
+    result, _ = store.save_batch(
+        "b",
+        [_entry("b", "نسخة ثانية", _agency_copy(article["body"]))],
+        now=later,
+        policy=Policy(window=timedelta(days=9)),
+    )
+    assert result.merged == 1
+
+
+def test_a_withdrawn_representative_hands_its_cluster_on(store: Store) -> None:
+    article = LONG[8]
+    first = _entry("a", article["title"], article["body"], origin="a.txt")
+    store.save_batch("a", [first], now=NOW)
+    store.save_batch("b", [_entry("b", "نسخة ب", _agency_copy(article["body"]))], now=NOW)
+    from sources.base import FileState
+
+    result, _ = store.save_batch("a", [], [FileState("a.txt", "f2")], now=NOW + timedelta(hours=1))
+    assert result.withdrawn == 1
+    [shown] = store.latest(["a", "b"], 10)
+    assert shown.title == "نسخة ب" and shown.also == ()
+
+
+BAD_BODIES = {
+    "english": " ".join(["The ministry said on Monday that the new budget will be debated."] * 12),
+    "mixed": " ".join(["أعلنت الوزارة that the budget سيناقش next week في البرلمان"] * 10),
+    "empty": "",
+    "huge": " ".join(a["body"] for a in ARTICLES[:120]),
+    "boilerplate": "\n".join(["تابعونا على فيسبوك وتويتر", "جميع الحقوق محفوظة ©"] * 30),
+    "digits": " ".join(str(n) for n in range(500)),
+}
+
+
+def test_bad_bodies_never_crash_nor_merge_unrelated_stories(store: Store) -> None:
+    stories = [_entry("a", f"خبر {name}", body) for name, body in BAD_BODIES.items()]
+    stories += [_entry("a", a["title"], a["body"]) for a in ARTICLES[200:205]]
+    result, _ = store.save_batch("a", stories, now=NOW)
+    assert result.merged == 0 and result.new == len(stories)
+    unrelated = [_entry("b", f"خبر آخر {name}", body + " ") for name, body in BAD_BODIES.items()]
+    again, _ = store.save_batch(
+        "b", [_entry("b", a["title"], a["body"]) for a in ARTICLES[300:305]], now=NOW
+    )
+    assert again.merged == 0
+    assert store.save_batch("b", unrelated, now=NOW)[0].new >= 0  # never raises
+
+
+def test_a_bulletins_long_shared_sign_off_does_not_merge_its_stories(store: Store) -> None:
+    sign_off = (
+        "\nكانت هذه نشرة الأخبار من إذاعة ليبيا الوطنية، تابعونا في النشرة القادمة على "
+        "الموجة المتوسطة وعلى موقعنا، ونذكركم بأن البرامج تبث يوميا من السادسة صباحا حتى منتصف الليل "
+        "وأن بإمكانكم مراسلتنا على العنوان المعروف لدى جميع المستمعين الكرام في كل مكان"
+    ) * 2
+    short = [a for a in ARTICLES if 45 <= len(a["body"].split()) <= 70][:6]
+    stories = [_entry("radio", a["title"], a["body"] + sign_off, origin="b.txt") for a in short]
+    result, _ = store.save_batch("radio", stories, now=NOW)
+    assert result.merged == 0 and result.new == len(stories)
+
+
+def _save_at_once(stores: list[Store], article: dict[str, str]) -> list[BatchResult]:
+    """Each store's source saves its copy of the article at the same moment."""
+    barrier = threading.Barrier(len(stores))
+    results: list[BatchResult] = []
+
+    def save(worker: int) -> None:
+        body = _agency_copy(article["body"]) if worker % 2 else article["body"]
+        entry = _entry(f"s{worker}", f"{article['title']} {worker}", body)
+        barrier.wait()
+        results.append(stores[worker].save_batch(f"s{worker}", [entry], now=NOW)[0])
+
+    threads = [threading.Thread(target=save, args=(w,)) for w in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_two_sources_bringing_near_copies_at_once_make_one_entry(database_url: str) -> None:
+    stores = [Store.open(database_url) for _ in range(4)]
+    try:
+        rounds = LONG[10:16]
+        for number, article in enumerate(rounds):
+            results = _save_at_once(stores, article)
+            assert sum(r.new for r in results) == 1, number
+            assert sum(r.merged for r in results) == len(stores) - 1
+        assert len(stores[0].latest([f"s{w}" for w in range(4)], 100)) == len(rounds)
+    finally:
+        for s in stores:
+            s.close()
