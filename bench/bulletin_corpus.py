@@ -42,6 +42,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sources.arabic import normalize_key
+from sources.dates import GREGORIAN_MONTHS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "bench" / "data" / "samples"
@@ -81,20 +82,7 @@ BULLETIN_NAMES = (
     "موجز الأخبار الصباحي",
 )
 WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
-MONTHS = (
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-)
+MONTHS = GREGORIAN_MONTHS
 MONTHS_MAGHREB = (
     "يناير",
     "فبراير",

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import struct
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from hashlib import blake2b
 
@@ -114,21 +114,33 @@ _TRAILING_WORDS = 60
 """«اقرأ أيضا» followed only by lines shorter than this ends the story."""
 
 
-def paragraphs(body_text: str, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:
+Lines = tuple[tuple[str, str], ...]
+"""A body's non-empty lines, each with its ``normalize_key``: normalised once, read
+by ``shared_lines`` and ``fingerprint`` alike."""
+
+
+def lines_of(body_text: str) -> Lines:
+    """The body's non-empty lines (of its first ``MAX_CHARS`` characters) and their keys."""
+    stripped = (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines())
+    return tuple((line, normalize_key(line)) for line in stripped if line)
+
+
+def paragraphs(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:
     """The normalised words of the body's paragraphs, dateline and boilerplate dropped
     (lines whose key is in ``boilerplate`` too), at most ``MAX_TOKENS`` words in all."""
-    lines = [line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines()]
-    lines = [line for line in lines if line]
-    if lines:
-        lines[0] = _DATELINE.sub("", lines[0], count=1)
+    pairs = list(lines_of(body) if isinstance(body, str) else body)
+    if pairs:
+        first = _DATELINE.sub("", pairs[0][0], count=1)
+        if first != pairs[0][0]:
+            pairs[0] = (first, normalize_key(first))
+    lines = [line for line, _ in pairs]
     last_long = max(
         (i for i, line in enumerate(lines) if len(line.split()) >= _TRAILING_WORDS), default=-1
     )
     kept: list[list[str]] = []
     total = 0
     skipping = False
-    for i, line in enumerate(lines):
-        key = normalize_key(line)
+    for i, (line, key) in enumerate(pairs):
         if key in boilerplate:
             continue
         words = key.split()
@@ -151,13 +163,13 @@ def paragraphs(body_text: str, boilerplate: frozenset[str] = frozenset()) -> lis
     return kept
 
 
-def shared_lines(bodies: Iterable[str], min_count: int = 2) -> frozenset[str]:
+def shared_lines(bodies: Iterable[str | Lines], min_count: int = 2) -> frozenset[str]:
     """Keys of the lines (of ``SHARED_LINE_WORDS`` words or more) found in at least
     ``min_count`` of ``bodies``: the sign-off that the stories of one bulletin or one
     batch of a source share, which no marker names. Pass them to ``fingerprint``."""
     counts: Counter[str] = Counter()
     for body in bodies:
-        keys = {normalize_key(line) for line in clean_text(body[:MAX_CHARS]).splitlines()}
+        keys = {key for _, key in (lines_of(body) if isinstance(body, str) else body)}
         counts.update(k for k in keys if len(k.split()) >= SHARED_LINE_WORDS)
     return frozenset(k for k, n in counts.items() if n >= min_count)
 
@@ -197,29 +209,29 @@ def shingle_hashes(paras: list[list[str]], size: int = SHINGLE_WORDS) -> tuple[i
     return struct.unpack(f"<{len(digests) // 8}Q", digests)
 
 
-def fingerprint(body_text: str, boilerplate: frozenset[str] = frozenset()) -> Fingerprint | None:
-    """The body's fingerprint, or None when it has fewer than ``MIN_TOKENS`` words once
-    cleaned (such stories merge only on exact keys). ``boilerplate``: keys of lines to
-    drop as well, such as ``shared_lines`` of the stories of one bulletin."""
-    paras = paragraphs(body_text, boilerplate)
+def fingerprint(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> Fingerprint | None:
+    """The body's fingerprint (from its text or its ``lines_of``), or None when it has
+    fewer than ``MIN_TOKENS`` words once cleaned (such stories merge only on exact
+    keys). ``boilerplate``: keys of lines to drop as well, such as ``shared_lines`` of
+    the stories of one bulletin."""
+    paras = paragraphs(body, boilerplate)
     if sum(len(words) for words in paras) < MIN_TOKENS:
         return None
     digests = shingle_digests(paras)
-    n = len(digests) // 8
-    hashes = struct.unpack(f"<{n}Q", digests)
     # The shingle set keeps the high 32 bits of each hash.
-    shingles = frozenset(struct.unpack(f"<{2 * n}I", digests)[1::2])
-    return Fingerprint(shingles, bands_of(hashes))
+    shingles = frozenset(struct.unpack(f"<{len(digests) // 4}I", digests)[1::2])
+    return Fingerprint(shingles, bands_of(shingles))
 
 
-def bands_of(hashes: Sequence[int], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
-    """LSH band values of a set of 64-bit shingle hashes (one-permutation MinHash with
-    rotation densification)."""
+def bands_of(shingles: Iterable[int], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
+    """LSH band values of a set of 32-bit shingle hashes (one-permutation MinHash with
+    rotation densification). They depend on the shingle set alone, so the bands of a
+    stored story are found again from its stored shingles."""
     bins = bands * rows
     mins = [_EMPTY] * bins
-    for h in hashes:
+    for h in shingles:
         b = h % bins
-        v = (h // bins) & 0xFFFFFFFF  # low bits pick the bin, the next compete for it
+        v = h // bins  # low bits pick the bin, the others compete for it
         if v < mins[b]:
             mins[b] = v
     if _EMPTY in mins:

@@ -113,7 +113,7 @@ from zoneinfo import ZoneInfo
 from sources.arabic import normalize_key, strip_controls
 from sources.build import SUMMARY_CHARS, TITLE_WORDS, Extracted, build, headline, plain, summary
 from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
-from sources.dates import parse_date
+from sources.dates import GREGORIAN_MONTHS, parse_date
 from sources.item import Item
 from sources.text import clean_text
 
@@ -793,20 +793,7 @@ def _bare_dateline(text: str, tables: _Tables) -> Dateline | None:
 _PLACE_ONLY = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD})?)\s+[-–—]\s+(?=\S)")
 """«الرباط – أفادت…»: a place and a spaced dash, no agency, no date (not «ليبيا -
 تونس: …», where a colon soon after makes it a pair of names)."""
-_MONTHS = (
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-)
+_MONTHS = GREGORIAN_MONTHS
 _AGENCY_WORDS = _keys("وكالة", "الوكالة", "للأنباء", "أنباء", "الأنباء", "للإعلام", "برس", "نيوز")
 _NOT_AGENCIES = _keys("خاص", "عاجل", "تقرير", "متابعة", "صور", "فيديو", "محدث", "حصري")
 _ACRONYM_LETTERS = 4

@@ -170,6 +170,23 @@ _AGREEING = re.compile(r"(?<![^\W\d_])و?(?:ال)?موافق[ةه]?(?:\s*لـ*(?
 _YEAR = re.compile(r"(?<![\d+])\d{4}(?!\d)")
 
 
+GREGORIAN_MONTHS = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+)
+"""The Gregorian months as Egyptian and Gulf news name them (January first)."""
+
+
 def parse_date(
     value: str | datetime | date | int | float | None,
     *,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sources import dates
 from sources.base import Context, SourceSpec
-from sources.dates import format_rfc822, format_rfc3339, parse_date
+from sources.dates import GREGORIAN_MONTHS, format_rfc822, format_rfc3339, parse_date
 from sources.files import collect_files
 from sources.remote import parse_feed
 from sources.webpage import parse_page
@@ -514,20 +514,7 @@ def test_any_hijri_numbers_give_the_conversion_or_none(
     assert parse_date(text, tz=TZ, relative_base=BASE) == expected
 
 
-_GREGORIAN_MONTHS = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
+_GREGORIAN_MONTHS = list(GREGORIAN_MONTHS)
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,11 +1,16 @@
 """Near-duplicate clusters in the store: the persistent LSH index, merging a new
 story into the cluster of a stored one, and reading a cluster back as one entry.
 
-Every story with a fingerprint (``feeds.near``) has its ``BANDS`` band values as
-rows of ``near_bands`` (indexed by band and first-seen date) and its shingle set
-packed in ``items.shingles``. A new story's candidates are the stories sharing a
-band, first seen within the source's window; each candidate is confirmed with the
-real resemblance, and the best one at or above ``THRESHOLD`` wins. The new story
+Every story of a ``near`` source with a fingerprint (``feeds.near``) has its
+``BANDS`` band values as rows of ``near_bands`` (keyed by band, first-seen second
+and the story's integer ``near_key``) and its shingle set packed in
+``items.shingles`` (the bands are a function of it). Stories of ``exact`` and
+``off`` sources get no band rows: a ``near`` source finds copies of the stories of
+``near`` sources only. A poll's new stories find their candidates in one query
+over all their bands (chunked), the stories sharing a band with them first seen
+within the source's window, and one query for those stories' shingles; each
+candidate is confirmed with the real resemblance, and the best one at or above
+``THRESHOLD`` wins. The new story
 is then stored as a member of the candidate's cluster: ``items.cluster`` is the
 representative's id (members of members do not exist: a candidate that is a
 member leads to its representative).
@@ -33,11 +38,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.identity import Entry
-from feeds.near import THRESHOLD, Fingerprint, fingerprint, resemblance, shared_lines, unpack
+from feeds.near import (
+    THRESHOLD,
+    Fingerprint,
+    bands_of,
+    fingerprint,
+    lines_of,
+    resemblance,
+    shared_lines,
+    unpack,
+)
 from feeds.store.database import chunks
 from feeds.store.tables import items, near_bands
 from sources.html import html_to_text
@@ -45,6 +59,7 @@ from sources.html import html_to_text
 BUCKETS = 256
 """PostgreSQL advisory locks a writer may take: band value modulo this."""
 _LOCK_SPACE = 0x6E6E
+_MASK63 = (1 << 63) - 1
 """The first key of the two-key advisory locks on band buckets."""
 
 
@@ -67,15 +82,18 @@ def fingerprints(entries: Sequence[Entry], wanted: Iterable[str]) -> dict[str, F
     wanted = set(wanted)
     if not wanted:
         return {}
-    texts = {e.id: body_text(e.item.body) for e in entries}
-    by_origin: dict[str, set[str]] = {}
+    texts: dict[str, Any] = {}
     for e in entries:
-        by_origin.setdefault(e.item.origin, set()).add(texts[e.id])
-    shared = {origin: shared_lines(bodies) for origin, bodies in by_origin.items()}
+        if e.item.body not in texts:
+            texts[e.item.body] = lines_of(body_text(e.item.body))
+    by_origin: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        by_origin.setdefault(e.item.origin, {})[e.item.body] = texts[e.item.body]
+    shared = {origin: shared_lines(bodies.values()) for origin, bodies in by_origin.items()}
     out: dict[str, Fingerprint] = {}
     for e in entries:
         if e.id in wanted and e.id not in out:
-            fp = fingerprint(texts[e.id], shared[e.item.origin])
+            fp = fingerprint(texts[e.item.body], shared[e.item.origin])
             if fp is not None:
                 out[e.id] = fp
     return out
@@ -90,21 +108,40 @@ def lock_bands(conn: Connection, fps: Iterable[Fingerprint]) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, bucket)))
 
 
-def candidates(conn: Connection, fp: Fingerprint, since: datetime) -> list[Candidate]:
-    """Stored, not withdrawn stories sharing a band with ``fp``, first seen since ``since``."""
-    ids = (
-        select(near_bands.c.item_id)
-        .where(near_bands.c.band.in_(list(fp.bands)), near_bands.c.first_seen >= since)
-        .distinct()
-        .scalar_subquery()
-    )
-    query = select(items.c.id, items.c.cluster, items.c.shingles).where(
-        items.c.id.in_(ids), items.c.withdrawn_at.is_(None), items.c.shingles.is_not(None)
-    )
-    return [
-        Candidate(row.id, row.cluster or row.id, unpack(row.shingles))
-        for row in conn.execute(query)
-    ]
+def near_key(ident: str) -> int:
+    """A story's integer key in ``near_bands``: 63 bits of a hash of its id (a rare
+    collision only adds a candidate, which the resemblance then judges)."""
+    digest = hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") & _MASK63
+
+
+def candidates(
+    conn: Connection, fps: Iterable[Fingerprint], since: datetime
+) -> dict[int, list[Candidate]]:
+    """Per band of these fingerprints: the stored, not withdrawn stories having it,
+    first seen since ``since``. Two queries, whatever the number of stories."""
+    wanted = sorted({band for fp in fps for band in fp.bands})
+    keys_of: dict[int, list[int]] = {}
+    for chunk in chunks(wanted):
+        query = select(near_bands.c.band, near_bands.c.item_key).where(
+            near_bands.c.band.in_(chunk), near_bands.c.first_seen >= since
+        )
+        for band, key in conn.execute(query):
+            keys_of.setdefault(band, []).append(key)
+    stories: dict[int, list[Candidate]] = {}
+    for chunk in chunks(sorted({key for keys in keys_of.values() for key in keys})):
+        query = select(items.c.id, items.c.cluster, items.c.shingles, items.c.near_key).where(
+            items.c.near_key.in_(chunk),
+            items.c.first_seen >= since,
+            items.c.withdrawn_at.is_(None),
+            items.c.shingles.is_not(None),
+        )
+        for row in conn.execute(query):
+            found = Candidate(row.id, row.cluster or row.id, unpack(row.shingles))
+            stories.setdefault(row.near_key, []).append(found)
+    return {
+        band: [c for key in keys for c in stories.get(key, ())] for band, keys in keys_of.items()
+    }
 
 
 def best_match(
@@ -113,7 +150,11 @@ def best_match(
     """The candidate most like ``fp``, if it resembles it at least ``threshold``."""
     best: tuple[float, Candidate] | None = None
     probe = Fingerprint(fp.shingles, ())
+    seen: set[str] = set()
     for candidate in found:
+        if candidate.id in seen:
+            continue
+        seen.add(candidate.id)
         score = resemblance(probe, Fingerprint(candidate.shingles, ()))
         if score >= threshold and (best is None or score > best[0]):
             best = (score, candidate)
@@ -121,18 +162,48 @@ def best_match(
 
 
 def band_rows(ident: str, fp: Fingerprint, first_seen: datetime) -> list[dict[str, Any]]:
+    key = near_key(ident)
     return [
-        {"item_id": ident, "band": band, "first_seen": first_seen}
+        {"band": band, "first_seen": first_seen, "item_key": key}
         for band in dict.fromkeys(fp.bands)
     ]
 
 
-def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None) -> None:
-    """An edited story's bands (its first-seen date stays)."""
-    first_seen = conn.execute(select(items.c.first_seen).where(items.c.id == ident)).scalar()
-    conn.execute(near_bands.delete().where(near_bands.c.item_id == ident))
-    if fp is not None and first_seen is not None:
-        conn.execute(near_bands.insert(), band_rows(ident, fp, first_seen))
+def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
+    """Delete the band rows of these ``items`` rows (id, first_seen, shingles): their
+    bands are found again from their shingles."""
+    old = [
+        r
+        for row in rows
+        if row.shingles
+        for r in band_rows(
+            row.id, Fingerprint(frozenset(), bands_of(unpack(row.shingles))), row.first_seen
+        )
+    ]
+    if old:
+        conn.execute(
+            near_bands.delete().where(
+                near_bands.c.band == bindparam("b_band"),
+                near_bands.c.first_seen == bindparam("b_seen"),
+                near_bands.c.item_key == bindparam("b_key"),
+            ),
+            [{"b_band": r["band"], "b_seen": r["first_seen"], "b_key": r["item_key"]} for r in old],
+        )
+
+
+def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bool) -> None:
+    """An edited story's bands (its first-seen date stays); none unless ``near``."""
+    row = conn.execute(
+        select(items.c.id, items.c.first_seen, items.c.shingles, items.c.near_key).where(
+            items.c.id == ident
+        )
+    ).one_or_none()
+    if row is None:
+        return
+    if row.near_key is not None:
+        drop_bands(conn, [row])
+    if near and fp is not None:
+        conn.execute(near_bands.insert(), band_rows(ident, fp, row.first_seen))
 
 
 def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:

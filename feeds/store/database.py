@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,7 +18,16 @@ from sqlalchemy.sql.dml import Insert
 
 from sources.errors import StoreError
 
+_T = TypeVar("_T")
+
 DRIVER_HINT = "PostgreSQL needs its driver: pip install 'nashra[postgres]'"
+SQLITE_CACHE_KIB = 65_536
+"""SQLite page cache of a connection (its default is 2 MiB): the band index of a
+large store stays in memory between polls."""
+SQLITE_CHECKPOINT_PAGES = 10_000
+"""WAL pages (about 40 MB) after which a commit copies the log into the database
+(SQLite's default is 1,000): fewer, larger checkpoints, a page rewritten by many
+polls copied once."""
 SQLITE_TIMEOUT = 30.0
 """Seconds a SQLite writer waits for another's lock (``?timeout=`` in the URL to change)."""
 WRITE = "nashra_write"
@@ -76,7 +85,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         _wal(cursor)
+        # In WAL mode NORMAL syncs at checkpoints, not at each commit: a process crash
+        # loses nothing committed; a power loss may lose the last commits (never the
+        # database's consistency).
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     finally:
         cursor.close()
 
@@ -122,7 +136,7 @@ def transient(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
 
 
-def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+def chunks(values: Sequence[_T], size: int = 500) -> Iterator[Sequence[_T]]:
     """``values`` in slices small enough for one ``IN (…)``."""
     for start in range(0, len(values), size):
         yield values[start : start + size]

@@ -23,6 +23,7 @@ from feeds.identity import Entry
 from feeds.near import Fingerprint, pack
 from feeds.store import clusters, corrections
 from feeds.store.base import Base, boundary
+from feeds.store.clusters import near_key
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
 from feeds.store.tables import dedup_keys, items, near_bands
@@ -172,15 +173,19 @@ def save_batch(
     if policy.mode is Mode.OFF:  # only the id decides: everything else is published
         entries = [replace(e, keys=e.keys[:1]) for e in entries]
     decisions = _decide(conn, entries)
+    near = policy.mode is Mode.NEAR
     changed = [d.entry.id for d in decisions if d.outcome in (Outcome.NEW, Outcome.UPDATED)]
-    fps = clusters.fingerprints([d.entry for d in decisions], changed)
-    if policy.mode is Mode.NEAR:
+    # exact and off sources fingerprint only what a file's corrections compare
+    fps = (
+        clusters.fingerprints([d.entry for d in decisions], changed) if near or file_states else {}
+    )
+    if near:
         clusters.lock_bands(conn, fps.values())
     decisions = _claim(conn, decisions, now)
     gone = corrections.vanished(conn, source, decisions, file_states) if file_states else []
     if gone:
         decisions, gone = corrections.correct(conn, decisions, gone, fps)
-    if policy.mode is Mode.NEAR:
+    if near:
         decisions = _merge(conn, decisions, fps, now, policy)
     counts = {o: 0 for o in Outcome}
     new_rows: list[dict[str, Any]] = []
@@ -193,13 +198,13 @@ def save_batch(
             row = {**_row(d.entry, now, fp, policy), "position": position}
             row["cluster"] = d.duplicate_of if d.outcome is Outcome.MERGED else None
             new_rows.append(row)
-            if fp is not None:
+            if fp is not None and near:
                 bands.extend(clusters.band_rows(d.entry.id, fp, now))
             if d.outcome is Outcome.MERGED and d.duplicate_of:
                 touched.add(d.duplicate_of)
         elif d.outcome is Outcome.UPDATED:
+            clusters.replace_bands(conn, d.entry.id, fp, near)
             cluster = _update(conn, d.entry, now, fp, policy)
-            clusters.replace_bands(conn, d.entry.id, fp)
             if cluster is not None:
                 touched.add(cluster)
     if new_rows:
@@ -230,20 +235,26 @@ def _merge(
     """The new stories that are near-duplicates of a stored story (or of one earlier in
     the batch) become members of its cluster."""
     since = now - policy.window
-    batch: list[clusters.Candidate] = []
+    fresh = [fps[d.entry.id] for d in decisions if d.outcome is Outcome.NEW and d.entry.id in fps]
+    stored = clusters.candidates(conn, fresh, since)
+    # per band: the batch's new stories having it (only they are compared)
+    batch: dict[int, list[clusters.Candidate]] = {}
     settled: list[Decision] = []
     for d in decisions:
         fp = fps.get(d.entry.id)
         if d.outcome is not Outcome.NEW or fp is None:
             settled.append(d)
             continue
-        found = clusters.best_match(fp, [*clusters.candidates(conn, fp, since), *batch])
-        if found is None:
-            batch.append(clusters.Candidate(d.entry.id, d.entry.id, fp.shingles))
-            settled.append(d)
-            continue
-        batch.append(clusters.Candidate(d.entry.id, found.root, fp.shingles))
-        settled.append(Decision(d.entry, Outcome.MERGED, found.root))
+        bands = dict.fromkeys(fp.bands)
+        found = clusters.best_match(
+            fp,
+            [c for band in bands for c in (*stored.get(band, ()), *batch.get(band, ()))],
+        )
+        root = d.entry.id if found is None else found.root
+        mate = clusters.Candidate(d.entry.id, root, fp.shingles)
+        for band in bands:
+            batch.setdefault(band, []).append(mate)
+        settled.append(d if found is None else Decision(d.entry, Outcome.MERGED, found.root))
     return settled
 
 
@@ -366,6 +377,7 @@ def _row(
         "content_key": entry.content_key,
         "slug": entry.slug,
         "shingles": pack(fp.shingles) if fp is not None else None,
+        "near_key": near_key(entry.id) if fp is not None and policy.mode is Mode.NEAR else None,
         "priority": policy.priority or None,
     }
 

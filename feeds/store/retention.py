@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from feeds.store.base import Base, boundary
-from feeds.store.tables import dedup_keys, items, near_bands
+from feeds.store.clusters import drop_bands
+from feeds.store.tables import dedup_keys, items
 
 
 class Retention(Base):
@@ -17,8 +18,10 @@ class Retention(Base):
         keys older than ``keys_before`` whose story is gone (keys outlive stories so
         an old story re-appearing upstream is not new again)."""
         with self._write() as conn:
-            old = select(items.c.id).where(items.c.sort_date < stories_before)
-            conn.execute(near_bands.delete().where(near_bands.c.item_id.in_(old)))
+            old = select(items.c.id, items.c.first_seen, items.c.shingles).where(
+                items.c.sort_date < stories_before, items.c.near_key.is_not(None)
+            )
+            drop_bands(conn, conn.execute(old).all())
             gone_items = conn.execute(
                 items.delete().where(items.c.sort_date < stories_before)
             ).rowcount
