@@ -120,9 +120,7 @@ class StoreQueue:
         return self.store.release_orphans()
 
     def next_poll(self, name: str) -> datetime | None:
-        row = next((r for r in self.store.source_rows() if r["name"] == name), None)
-        when = None if row is None else row.get("next_poll_at")
-        return when if isinstance(when, datetime) else None
+        return self.store.next_poll_of(name)
 
 
 class InProcessPoller:

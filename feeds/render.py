@@ -143,8 +143,7 @@ def publishable(item: StoredItem) -> StoredItem:
         for member in item.also
     )
     summary = clean_text(item.summary)
-    # sanitising decodes character references (``&#27;``): clean before and after
-    body = clean_text(sanitize(clean_text(item.body)))
+    body = sanitize(item.body)  # cleans before and after: it decodes ``&#27;``
     return replace(
         item,
         id=published_id(item.id),

@@ -183,11 +183,10 @@ def _link(name: str, value: str | None, base: str | None, dropped: list[str]) ->
 
 
 def _markup(fragment: str, base: str | None) -> str:
-    cleaned = clean_text(fragment)
-    depth = markup_depth(cleaned)
+    depth = markup_depth(fragment)
     if depth > MAX_MARKUP_DEPTH:
         raise ItemProblem(f"HTML nested too deeply ({depth} levels, at most {MAX_MARKUP_DEPTH})")
-    return clean_text(sanitize(cleaned, base_url=base))
+    return sanitize(fragment, base_url=base)  # cleans before and after itself
 
 
 def _date(name: str, value: datetime | None, now: datetime, title: str) -> datetime | None:

@@ -111,18 +111,20 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgres",
-            id="postgres",
-            marks=pytest.mark.skipif(
-                not POSTGRES, reason="NASHRA_TEST_POSTGRES is not set (.ci/run sets it)"
-            ),
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres",
+        id="postgres",
+        marks=pytest.mark.skipif(
+            not POSTGRES, reason="NASHRA_TEST_POSTGRES is not set (.ci/run sets it)"
         ),
-    ]
-)
+    ),
+]
+"""The real databases the store's contract tests run against."""
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The store's URL on each real database the contract tests run against."""
     if request.param == "sqlite":

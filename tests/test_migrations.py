@@ -30,7 +30,7 @@ from feeds.store import SCHEMA_VERSION, Store
 from feeds.store.migrate import MIGRATIONS, _config
 from feeds.store.tables import metadata
 from sources.errors import StoreError
-from tests.conftest import POSTGRES, postgres_database
+from tests.conftest import DATABASES, postgres_database
 from tests.test_cli import settle
 from tests.test_store_race import _open_at_once
 
@@ -38,16 +38,6 @@ NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 STORES = Path(__file__).parent / "data" / "stores"
 ROOT = Path(__file__).parents[1]
 RELEASE_TABLES = ("dedup_keys", "files", "items", "meta", "sources")
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=pytest.mark.skipif(
-            not POSTGRES, reason="NASHRA_TEST_POSTGRES is not set (.ci/run sets it)"
-        ),
-    ),
-]
 
 
 def _load_dump(url: str) -> None:

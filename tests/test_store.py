@@ -161,6 +161,8 @@ def test_record_poll_plans_the_next_poll_and_clears_the_lease(store: Store) -> N
     )
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=60)
     assert store.record_poll(failed, jitter=0) == NOW + timedelta(seconds=120)
+    assert store.next_poll_of("a") == NOW + timedelta(seconds=120)
+    assert store.next_poll_of("nowhere") is None
     assert store.source_rows()[0]["failures"] == 2
     assert store.record_poll(poll, jitter=0) == NOW + timedelta(seconds=60)
     assert store.source_rows()[0]["failures"] == 0
@@ -362,6 +364,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "last_publish": lambda s: s.last_publish(),
         "latest": lambda s: s.latest(["s"], 10),
         "mark_pages": lambda s: s.mark_pages([("x", "y")]),
+        "next_poll_of": lambda s: s.next_poll_of("wire"),
         "not_due": lambda s: s.not_due(NOW),
         "pages_due": lambda s: list(s.pages_due("f", set())),
         "record_poll": lambda s: s.record_poll(poll),

@@ -31,7 +31,6 @@ looks for candidates, so the second writer sees the first's story.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -53,7 +52,7 @@ from feeds.near import (
     unpack,
 )
 from feeds.store.database import chunks
-from feeds.store.tables import items, near_bands
+from feeds.store.tables import content_of, items, near_bands
 from sources.html import html_to_text
 
 BUCKETS = 256
@@ -291,15 +290,7 @@ def as_entry(item: Any, rep: Mapping[str, Any], versions: Sequence[Mapping[str, 
         return replace(item, also=also)
     return replace(
         item,
-        source=shown["source"],
-        title=shown["title"],
-        summary=shown["summary"],
-        body=shown["body"],
-        url=shown["url"],
-        author=shown["author"],
-        tags=tuple(json.loads(shown["tags"])),
-        image=shown["image"],
-        language=shown["language"],
+        **content_of(shown),
         updated=max(item.updated, shown["updated"] or item.updated),
         also=also,
     )

@@ -26,7 +26,7 @@ from feeds.store.base import Base, boundary
 from feeds.store.clusters import near_key
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
-from feeds.store.tables import dedup_keys, items, near_bands
+from feeds.store.tables import content_of, dedup_keys, items, near_bands
 from sources.base import FileState
 
 
@@ -388,15 +388,7 @@ def stored(row: Any) -> StoredItem:
     published = row["published"] or row["first_seen"]
     return StoredItem(
         id=row["id"],
-        source=row["source"],
-        title=row["title"],
-        summary=row["summary"],
-        body=row["body"],
-        url=row["url"],
-        author=row["author"],
-        tags=tuple(json.loads(row["tags"])),
-        language=row["language"],
-        image=row["image"],
+        **content_of(row),
         published=published,
         updated=max(row["updated"] or published, published),
         first_seen=row["first_seen"],

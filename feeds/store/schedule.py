@@ -184,6 +184,14 @@ class Schedule(Base):
         return [name for name, _ in orphans]
 
     @boundary("read the store")
+    def next_poll_of(self, name: str) -> datetime | None:
+        """When the source is polled next (None: never, or not in the store)."""
+        query = select(sources.c.next_poll_at).where(sources.c.name == name)
+        with self.engine.connect() as conn:
+            when = conn.execute(query).scalar_one_or_none()
+        return when if isinstance(when, datetime) else None
+
+    @boundary("read the store")
     def source_rows(self) -> list[dict[str, Any]]:
         """Every source row with its stored item count (for ``nashra status``)."""
         counts = dict(

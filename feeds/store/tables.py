@@ -8,7 +8,10 @@ database.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -185,3 +188,19 @@ publishes = Table(
     Column("ok_at", UTCDateTime),
 )
 """One row (``site``): when the site was last published, how, and when it last worked."""
+
+
+def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a story's content from an ``items`` row's mapping, as
+    ``StoredItem`` keeps them (tags decoded from JSON)."""
+    return {
+        "source": row["source"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "body": row["body"],
+        "url": row["url"],
+        "author": row["author"],
+        "tags": tuple(json.loads(row["tags"])),
+        "language": row["language"],
+        "image": row["image"],
+    }
