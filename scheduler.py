@@ -2,7 +2,9 @@
 
 ``nashra once`` runs the pipeline one time; ``nashra run`` is the daemon;
 ``nashra status`` reads the store (``feeds.status``); ``nashra parse`` shows what
-a file yields; ``nashra init`` writes a starter configuration (``feeds.starter``).
+a file yields; ``nashra init`` writes a starter configuration (``feeds.starter``);
+``nashra serve`` serves the public folder over HTTP (``feeds.serve``), which
+``nashra run --serve HOST:PORT`` also does from the daemon's process.
 
 One error boundary (``_Boundary``) covers every command: a NashraError is one
 line ``error: …`` (exit 2 for configuration, 1 otherwise); anything else is a
@@ -39,6 +41,8 @@ from feeds.daemon import Daemon, DaemonSettings, InProcessPoller, StoreQueue, ru
 from feeds.jobs import ApsJobs
 from feeds.outcome import PollStatus
 from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
+from feeds.serve import DEFAULT_HOST, DEFAULT_PORT, Listen, ServerThread
+from feeds.serve import serve as serve_public
 from feeds.starter import write_starter
 from feeds.status import problems, read_status, status_json, status_lines
 from feeds.store import Store
@@ -426,10 +430,15 @@ class JsonFormatter(logging.Formatter):
 # -- nashra run ------------------------------------------------------------------------
 
 
-async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
+async def _serve(
+    config: Config, path: str, settings: DaemonSettings, listen: Listen | None = None
+) -> None:
     store = _open_store(config)
     url_sources = sum(1 for source in config.sources if source.url)
+    server: ServerThread | None = None
     try:
+        if listen is not None:  # bound first: a port in use stops nashra before any poll
+            server = ServerThread(config.public_path, listen)
         async with open_fetcher(config, store, url_sources) as fetcher:
             daemon = Daemon(
                 config, StoreQueue(store, settings.lease), InProcessPoller(store, fetcher),
@@ -448,6 +457,8 @@ async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
 
             loop.add_signal_handler(signal.SIGHUP, reload)
             _log_start(config, store)
+            if server is not None:
+                server.start()
             jobs.start()
             try:
                 await run_daemon(daemon, jobs)
@@ -455,6 +466,8 @@ async def _serve(config: Config, path: str, settings: DaemonSettings) -> None:
                 jobs.shutdown()
         log.info("nashra run: stopped")
     finally:
+        if server is not None:  # serves until the last rebuild is written
+            await asyncio.to_thread(server.stop)
         store.close()
 
 
@@ -490,17 +503,34 @@ def _log_start(config: Config, store: Store) -> None:
     show_default=True,
     help="Seconds to let running polls finish on SIGTERM before cancelling them.",
 )
+@click.option(
+    "--serve",
+    "listen",
+    metavar="HOST:PORT",
+    callback=lambda _ctx, _param, value: _listen(value),
+    help="Also serve public/ over HTTP from this process, as `nashra serve` does "
+    "(e.g. 127.0.0.1:8080).",
+)
 @click.pass_context
-def run(ctx: click.Context, tick: float, workers: int, debounce: float, grace: float) -> None:
+def run(
+    ctx: click.Context,
+    tick: float,
+    workers: int,
+    debounce: float,
+    grace: float,
+    listen: Listen | None,
+) -> None:
     """Run as a daemon: poll every source on its own interval and publish.
 
     SIGHUP reloads the configuration (an invalid one is rejected and the old one
     kept); SIGTERM or SIGINT stops gracefully. One log line per poll on stderr.
+    With --serve, the same process serves public/ (one process for a small site).
 
     \b
     Example:
       nashra --log-level info run
       nashra --log-format json --log-level info run --workers 64
+      nashra run --serve 127.0.0.1:8080
     """
     config = _load(ctx)
     if (
@@ -509,7 +539,58 @@ def run(ctx: click.Context, tick: float, workers: int, debounce: float, grace: f
     ):
         logging.getLogger("nashra").setLevel(logging.INFO)
     settings = DaemonSettings(tick=tick, workers=workers, debounce=debounce, grace=grace)
-    asyncio.run(_serve(config, config.path, settings))
+    if listen is not None:
+        _quiet_uvicorn(ctx)
+    asyncio.run(_serve(config, config.path, settings, listen))
+
+
+# -- nashra serve ----------------------------------------------------------------------
+
+
+def _listen(value: str | None) -> Listen | None:
+    if value is None:
+        return None
+    try:
+        return Listen.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _quiet_uvicorn(ctx: click.Context) -> None:
+    """uvicorn's own lines (start, stop, one per request) only at debug level;
+    its warnings and errors always."""
+    if ctx.find_root().params["log_level"] != "debug":
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+
+
+@cli.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port, logged).",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve public/ over HTTP until SIGTERM or SIGINT.
+
+    Feeds go out with their type, a strong ETag, 304s, the gzip and brotli copies
+    the publisher wrote, Cache-Control, Link (self, hub) and CORS headers from
+    public/.nashra/manifest.json, reloaded when it changes. Nothing outside
+    public/ is reachable; dotfiles and .nashra/ are 404; removed feeds are 410.
+    For a public site, put nginx in front or use it alone (docs/deploy.md).
+
+    \b
+    Example:
+      nashra serve
+      nashra --config /etc/nashra/nashra.toml serve --host 0.0.0.0 --port 8080
+    """
+    config = _load(ctx)
+    _quiet_uvicorn(ctx)
+    serve_public(config.public_path, Listen(host, port))
 
 
 # -- nashra status ---------------------------------------------------------------------

@@ -58,7 +58,7 @@ def word_shingler(size: int) -> Shingler:
         paras = near.paragraphs(text)
         if sum(len(p) for p in paras) < near.MIN_TOKENS:
             return None
-        return frozenset(h >> 32 for h in near.shingle_hashes(paras, size))
+        return frozenset(near.shingle_hashes(paras, size))
 
     return shingles
 
@@ -337,8 +337,8 @@ def lsh_choices(data: EvaluationSet) -> None:
             paras = near.paragraphs(text, shared)
             if sum(len(p) for p in paras) < near.MIN_TOKENS:
                 return None
-            hashes = near.shingle_hashes(paras)
-            return near.Fingerprint(frozenset(h >> 32 for h in hashes), near.bands_of(hashes, b, r))
+            hashes = frozenset(near.shingle_hashes(paras))
+            return near.Fingerprint(hashes, near.bands_of(hashes, b, r))
 
         decided = decide_all(data, fingerprint)
         _, r, c, _ = merge_metrics(decided, t)
@@ -378,7 +378,7 @@ def minhash_libraries(data: EvaluationSet, texts500: list[str]) -> None:
     own_only = per_call(lambda h: near.bands_of(h), prepared) * 1e6  # type: ignore[arg-type]
     own_all = per_call(near.fingerprint, texts500) * 1e6
     c = merge_metrics(decide_all(data, near.fingerprint), near.THRESHOLD)[2]
-    print(f"{'own one-permutation (blake2b)':<32} {own_only:22.0f} {own_all:13.0f} {c:12.4f}")
+    print(f"{'own one-permutation (CRC-32)':<32} {own_only:22.0f} {own_all:13.0f} {c:12.4f}")
 
     libraries: list[tuple[str, Callable[[list[str]], list[int]]]] = []
     if importlib.util.find_spec("datasketch"):

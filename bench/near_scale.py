@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import shutil
 import sqlite3
@@ -41,7 +42,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -59,7 +62,7 @@ from bench.near_corpus import (  # noqa: E402
 )
 from feeds import near  # noqa: E402
 from feeds.dedup import Mode, Policy  # noqa: E402
-from feeds.identity import Entry, identify  # noqa: E402
+from feeds.identity import Entry, body_lines, identify  # noqa: E402
 from feeds.store import BatchResult, PollRecord, Store  # noqa: E402
 from sources.item import Item  # noqa: E402
 
@@ -84,6 +87,50 @@ def entries_of(batch: Batch, stories: Sequence[Story] | None = None) -> list[Ent
         )
         for s in (batch.stories if stories is None else stories)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A poll's entries as a parse worker prepares them (``feeds.identity.prepare``),
+    with the worker's time to identify them and to fingerprint them."""
+
+    entries: list[Entry]
+    identify_s: float
+    fingerprint_s: float
+
+
+def prepare_poll(batch: Batch) -> Prepared:
+    """What the pipeline's parse worker does with a feed's items: identities, then
+    the batch's fingerprints (a sign-off shared by the feed's stories left out)."""
+    started = time.perf_counter()
+    entries = entries_of(batch)
+    identified = time.perf_counter()
+    fps = near.batch_fingerprints([(e.item.origin, body_lines(e)) for e in entries])
+    entries = [
+        replace(e, fingerprint=fp, fingerprinted=True) for e, fp in zip(entries, fps, strict=True)
+    ]
+    return Prepared(entries, identified - started, time.perf_counter() - identified)
+
+
+def prepared_polls(
+    polls: Iterator[Batch], workers: int, ahead: int = 4
+) -> Iterator[tuple[Batch, Prepared]]:
+    """Each poll with its prepared entries: in ``workers`` processes (at most
+    ``ahead`` polls a worker in flight, so memory stays flat), or here when 0."""
+    if workers <= 0:
+        for batch in polls:
+            yield batch, prepare_poll(batch)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        pending: deque[tuple[Batch, Future[Prepared]]] = deque()
+        for batch in polls:
+            pending.append((batch, pool.submit(prepare_poll, batch)))
+            if len(pending) >= workers * ahead:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
 
 
 def poll_of(batch: Batch) -> PollRecord:
@@ -157,6 +204,8 @@ class Row:
     mode: str
     stories: int
     rate: float
+    prepare_ms: float
+    """Worker time per story (identify, and fingerprint for near)."""
     median_ms: float
     p99_ms: float
     single_ms: float
@@ -170,7 +219,7 @@ class Row:
 
 
 HEADER = (
-    f"{'stored':>9} {'store':<5} {'stories/s':>9} {'ms/story':>8} {'p99':>6} "
+    f"{'stored':>9} {'store':<5} {'stories/s':>9} {'prep ms':>7} {'ms/story':>8} {'p99':>6} "
     f"{'1-story':>7} {'p99':>6} {'merged':>7} {'dup':>5} {'RSS MB':>7} {'peak MB':>7} "
     f"{'DB MB':>7} {'near/exact':>10}"
 )
@@ -179,7 +228,8 @@ HEADER = (
 def show(row: Row) -> str:
     ratio = f"{row.ratio:>10.2f}" if row.ratio is not None else f"{'':>10}"
     return (
-        f"{row.stored:>9,} {row.mode:<5} {row.rate:>9,.0f} {row.median_ms:>8.3f} "
+        f"{row.stored:>9,} {row.mode:<5} {row.rate:>9,.0f} {row.prepare_ms:>7.3f} "
+        f"{row.median_ms:>8.3f} "
         f"{row.p99_ms:>6.2f} {row.single_ms:>7.2f} {row.single_p99_ms:>6.2f} "
         f"{row.merged:>7,} {row.duplicate:>5,} {row.rss:>7,.0f} {row.peak:>7,.0f} "
         f"{row.db:>7,.0f} {ratio}"
@@ -218,6 +268,7 @@ def run(
     singles: int = 100,
     sample: int = 10_000,
     profile_slice: int = 0,
+    workers: int = 0,
     echo: bool = True,
 ) -> Outcome:
     """Ingest the stream into one fresh store per mode, in ``out``."""
@@ -239,9 +290,10 @@ def run(
         done = 0
         slice_no = 1
         tallies = {mode: Tally() for mode in modes}
-        identify_s = 0.0
+        prep = Prep(workers)
         pending_singles = 0
-        for polled in stream(stories, batch=batch, near_fraction=near_fraction, seed=seed):
+        polls = stream(stories, batch=batch, near_fraction=near_fraction, seed=seed)
+        for polled, prepared in prepared_polls(polls, workers):
             for s in polled.stories:
                 outcome.planted += s.copy_of is not None
                 outcome.copies.append(s.copy_of is not None)
@@ -263,20 +315,16 @@ def run(
                 pending_singles = max(0, pending_singles - len(polled.stories))
                 done += len(polled.stories)
                 if pending_singles == 0:
-                    _close_slice(outcome, tallies, identify_s, done, stores, echo)
+                    _close_slice(outcome, tallies, prep, done, stores, echo)
                     tallies = {mode: Tally() for mode in modes}
-                    identify_s = 0.0
+                    prep = Prep(workers)
                     slice_no += 1
                 continue
             if profile_slice == slice_no and profiler is None:
                 profiler = cProfile.Profile()
-            started = time.perf_counter()
-            if profiler is not None:
-                profiler.enable()
-            entries = entries_of(polled)
-            if profiler is not None:
-                profiler.disable()
-            identify_s += time.perf_counter() - started
+            prep.identify_s += prepared.identify_s
+            prep.fingerprint_s += prepared.fingerprint_s
+            entries = prepared.entries
             poll = poll_of(polled)
             for mode in modes:
                 started = time.perf_counter()
@@ -298,14 +346,14 @@ def run(
                     outcome.profile = _top(profiler)
                     profiler = None
                 if done == stories or singles <= 0:
-                    _close_slice(outcome, tallies, identify_s, done, stores, echo)
+                    _close_slice(outcome, tallies, prep, done, stores, echo)
                     tallies = {mode: Tally() for mode in modes}
-                    identify_s = 0.0
+                    prep = Prep(workers)
                     slice_no += 1
                 else:
                     pending_singles = singles
         if pending_singles:
-            _close_slice(outcome, tallies, identify_s, done, stores, echo)
+            _close_slice(outcome, tallies, prep, done, stores, echo)
         outcome.stories = done
     finally:
         for store in stores.values():
@@ -313,10 +361,34 @@ def run(
     return outcome
 
 
+@dataclass(slots=True)
+class Prep:
+    """The parse workers' time over one slice (CPU seconds, all workers)."""
+
+    workers: int
+    identify_s: float = 0.0
+    fingerprint_s: float = 0.0
+
+    def rate(self, mode: str, stories: int, save_s: float) -> float:
+        """Stories a second through the writer (``save_s``) and the workers: with
+        workers, they run in parallel and the slower side sets the rate (an exact
+        source's worker only identifies); without, one after the other."""
+        prepare_s = self.identify_s + (self.fingerprint_s if mode == "near" else 0.0)
+        if not save_s:
+            return float("nan")
+        if self.workers > 0:
+            return stories / max(save_s, prepare_s / self.workers)
+        return stories / (save_s + prepare_s)
+
+    def per_story_ms(self, mode: str, stories: int) -> float:
+        prepare_s = self.identify_s + (self.fingerprint_s if mode == "near" else 0.0)
+        return prepare_s / stories * 1000 if stories else float("nan")
+
+
 def _close_slice(
     outcome: Outcome,
     tallies: dict[str, Tally],
-    identify_s: float,
+    prep: Prep,
     done: int,
     stores: dict[str, Store],
     echo: bool,
@@ -325,12 +397,12 @@ def _close_slice(
     rows: dict[str, Row] = {}
     for mode, tally in tallies.items():
         counted = tally.stories
-        rate = counted / (identify_s + tally.seconds) if tally.seconds else float("nan")
         rows[mode] = Row(
             stored=done,
             mode=mode,
             stories=counted,
-            rate=rate,
+            rate=prep.rate(mode, counted, tally.seconds),
+            prepare_ms=prep.per_story_ms(mode, counted),
             median_ms=statistics.median(tally.per_story) * 1000 if tally.per_story else 0.0,
             p99_ms=quantile(tally.per_story, 0.99) * 1000,
             single_ms=statistics.median(tally.singles) * 1000 if tally.singles else float("nan"),
@@ -572,6 +644,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pairwise-sample", type=int, default=10_000)
     parser.add_argument("--pairwise-compared", type=int, default=2000)
     parser.add_argument("--profile-slice", type=int, default=0)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=max(1, (os.cpu_count() or 2) - 1),
+        help="parse workers preparing entries, as the pipeline's (0: in the writer's process)",
+    )
     args = parser.parse_args(argv)
     modes = ("near",) if args.skip_exact else MODES
     out = args.out or Path(tempfile.mkdtemp(prefix="near-scale-"))
@@ -596,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             singles=args.singles,
             sample=0 if args.skip_pairwise else args.pairwise_sample,
             profile_slice=args.profile_slice,
+            workers=args.workers,
         )
         found = merges(outcome.paths["near"], outcome.copies, outcome.originals)
         base = None if args.skip_pairwise else pairwise(outcome.sample, args.pairwise_compared)

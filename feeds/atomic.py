@@ -10,16 +10,25 @@ program gives its files, and only those are ever cleaned up: a run killed
 mid-write leaves one behind, removed by a later run as soon as the process that
 wrote it is gone (same machine, no such process), or once it is old enough that
 no other publisher can still be writing it.
+
+Feed-level files also get compressed copies beside them (``rss.xml.br``,
+``rss.xml.gz``), written once when the file's bytes change, with the file's own
+modification time: a server sends them as they are (nginx ``brotli_static``,
+``gzip_static``, ``nashra serve``) instead of compressing every answer.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import secrets
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import brotli
 
 from feeds.node import HOST, process_gone
 from sources.errors import PublishError
@@ -71,6 +80,85 @@ def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
     except OSError as exc:
         raise PublishError(str(path), f"cannot write: {exc.strerror}") from exc
     return True
+
+
+GZIP_LEVEL = 9
+"""On a 100-story Arabic rss.xml (240 kB): 40 ms for 27.9 % of the size, where
+level 6 takes 13 ms for 28.5 %; written once, sent many times."""
+BROTLI_QUALITY = 9
+"""On the same file: 28 ms for 25.5 % of the size; quality 10 and 11 save 2 % more
+of it for 170 ms and 330 ms, per file and per change."""
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)  # same bytes, same copy
+
+
+def _brotli(data: bytes) -> bytes:
+    return bytes(brotli.compress(data, quality=BROTLI_QUALITY))
+
+
+COPIES: tuple[tuple[str, str, Callable[[bytes], bytes]], ...] = (
+    ("br", ".br", _brotli),
+    ("gzip", ".gz", _gzip),
+)
+"""The compressed copies of a feed-level file: (HTTP encoding, suffix, compressor)."""
+ENCODINGS = tuple(encoding for encoding, _suffix, _compress in COPIES)
+COMPRESSED = frozenset(suffix for _encoding, suffix, _compress in COPIES)
+"""The suffixes of compressed copies (never a file of their own)."""
+
+
+def copy_paths(path: Path) -> list[Path]:
+    """The compressed copies of ``path`` (which may not exist)."""
+    return [path.with_name(path.name + suffix) for _encoding, suffix, _compress in COPIES]
+
+
+def write_copies(path: Path, data: bytes) -> tuple[str, ...]:
+    """Write the compressed copies of ``path``, which holds ``data``, beside it,
+    atomically, with its modification time (a server's ``Last-Modified`` is then
+    the same whichever it sends). Returns their encodings."""
+    try:
+        status = path.stat()
+    except OSError as exc:
+        raise PublishError(str(path), f"cannot read: {exc.strerror}") from exc
+    for copy, (_encoding, _suffix, compress) in zip(copy_paths(path), COPIES, strict=True):
+        write_if_changed(copy, compress(data))
+        try:
+            os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
+        except OSError as exc:
+            raise PublishError(str(copy), f"cannot write: {exc.strerror}") from exc
+    return ENCODINGS
+
+
+def copies_present(path: Path) -> bool:
+    """Whether every compressed copy of ``path`` is there."""
+    return all(copy.is_file() for copy in copy_paths(path))
+
+
+def remove_published(path: Path) -> bool:
+    """Delete a file nashra published and its compressed copies; True if the file
+    was there."""
+    existed = False
+    for target in (path, *copy_paths(path)):
+        try:
+            target.unlink()
+            existed = existed or target == path
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise PublishError(str(target), f"cannot remove: {exc.strerror}") from exc
+    return existed
+
+
+def remove_empty_folders(folder: Path, stop: Path) -> None:
+    """Remove ``folder`` and its parents up to (not including) ``stop`` while they
+    are empty."""
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or not there: nothing more to do
+            return
+        folder = folder.parent
 
 
 def _create_temporary(path: Path) -> tuple[Path, int]:

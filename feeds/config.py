@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sources.base import DEFAULT_MAX_BYTES, SourceSpec
@@ -119,6 +119,14 @@ class Site:
     keep_days: int = 30
     max_file_bytes: int = DEFAULT_MAX_BYTES
     near_window: float = 7 * DAY
+    hubs: tuple[str, ...] = ()
+    """WebSub hubs (absolute http(s) URLs) every feed advertises and pings."""
+    icon: str = ""
+    """Absolute URL of a square icon (Atom ``icon``, JSON Feed ``favicon``)."""
+    logo: str = ""
+    """Absolute URL of a wide logo (RSS ``image``, Atom ``logo``, JSON Feed ``icon``)."""
+    rights: str = ""
+    """Copyright notice (RSS ``copyright``, Atom ``rights``)."""
     """Seconds: near-duplicates are looked for among stories first seen this recently."""
 
     @property
@@ -171,6 +179,16 @@ class Config:
 
     def feed_sources(self, feed: FeedSpec) -> list[str]:
         return [s.name for s in self.sources if feed.includes(s.name)]
+
+    def feed_every(self, feed: FeedSpec) -> float:
+        """Seconds between two polls of the feed's most often polled source (how
+        long a reader may cache it: RSS ``ttl``, ``Cache-Control: max-age``);
+        the default interval when it has none."""
+        return min((s.every for s in self.sources if feed.includes(s.name)), default=300.0)
+
+    def source_titles(self) -> dict[str, str]:
+        """Each source's display name (``title``, else its name), by name."""
+        return {s.name: s.title or s.name for s in self.sources}
 
 
 def config_path(explicit: str | None) -> str:
@@ -333,11 +351,32 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         keep_days=r.whole("keep_days", 30),
         max_file_bytes=r.whole("max_file_bytes", DEFAULT_MAX_BYTES),
         near_window=r.duration("near_window", "7d"),
+        hubs=tuple(_web_url(r, "hubs", hub) for hub in r.strings("hubs")),
+        icon=_site_link(r, "icon", base_url),
+        logo=_site_link(r, "logo", base_url),
+        rights=r.text("rights", ""),
     )
+
+
+def _web_url(r: _Reader, name: str, url: str) -> str:
+    parts = _split(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise r.fail(name, f"must be an absolute http(s) URL, got {_shown(url)}")
+    return url
+
+
+def _site_link(r: _Reader, name: str, base_url: str) -> str:
+    """An image of the site: an absolute http(s) URL, or a path under ``base_url``."""
+    value = r.text(name, "")
+    if not value:
+        return ""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return _web_url(r, name, urljoin(base, value))
 
 
 SOURCE_KEYS = (
     "name",
+    "title",
     "path",
     "url",
     "every",
@@ -375,6 +414,7 @@ def _source(path: str, table: Mapping[str, Any], index: int, site: Site) -> Sour
         )
     return SourceSpec(
         name=name,
+        title=r.text("title", name).strip() or name,
         path=file_path,
         url=url,
         every=r.duration("every", "5m"),

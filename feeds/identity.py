@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
+from feeds.near import Fingerprint, batch_fingerprints, lines_of
 from sources.arabic import normalize_key
 from sources.html import html_to_text
 from sources.item import Item
@@ -45,6 +47,12 @@ class Entry:
     content_key: str
     rev: str
     slug: str
+    fingerprint: Fingerprint | None = None
+    """The body's near-duplicate fingerprint, when ``fingerprinted`` (None: too
+    short to have one)."""
+    fingerprinted: bool = False
+    """Whether ``fingerprint`` was computed (by ``prepare``, where the source was
+    parsed) or is left to the store."""
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$")
@@ -91,6 +99,8 @@ def revision(item: Item) -> str:
         item.language,
         item.published.isoformat() if item.published else None,
         item.updated.isoformat() if item.updated else None,
+        # only when there are some: the revisions of stories without stay as they were
+        *([[(e.url, e.type, e.length) for e in item.enclosures]] if item.enclosures else []),
     )
 
 
@@ -109,3 +119,19 @@ def identify(item: Item) -> Entry:
         rev=revision(item),
         slug=_digest(ident, size=16),
     )
+
+
+def body_lines(entry: Entry) -> tuple[tuple[str, str], ...]:
+    """The lines of the entry's body as text, with their keys (``near.lines_of``)."""
+    return lines_of(html_to_text(entry.item.body)) if entry.item.body else ()
+
+
+def prepare(items: Sequence[Item]) -> list[Entry]:
+    """The identities and near-duplicate fingerprints of one batch of a source's
+    items. Run where the source is parsed (a worker process for URL sources), so
+    that the store's write transaction only looks up and writes."""
+    entries = [identify(item) for item in items]
+    fps = batch_fingerprints([(e.item.origin, body_lines(e)) for e in entries])
+    return [
+        replace(e, fingerprint=fp, fingerprinted=True) for e, fp in zip(entries, fps, strict=True)
+    ]

@@ -6,7 +6,7 @@ boilerplate lines such as «تابعونا على…», «جميع الحقوق 
 forms, ta marbuta, tashkeel, tatweel, digits, punctuation), cut into words and
 shingled: every run of ``SHINGLE_WORDS`` consecutive words inside a paragraph
 (so reordered paragraphs keep their shingles). Each shingle is hashed once with
-BLAKE2b (stable across processes, platforms and Python versions).
+CRC-32 (stable across processes, platforms and Python versions; computed in C).
 
 The fingerprint keeps:
 
@@ -30,11 +30,12 @@ from __future__ import annotations
 import re
 import struct
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
+from zlib import crc32
 
-from sources.arabic import normalize_key
+from sources.arabic import normalize_key, normalize_keys
 from sources.text import clean_text
 
 SHINGLE_WORDS = 3
@@ -59,13 +60,15 @@ ROWS = 2
 value: stored rows must then be recomputed."""
 
 _EMPTY = 1 << 64
+_MASK32 = (1 << 32) - 1
+_MIX = 0x9E3779B1
 _MASK63 = (1 << 63) - 1
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     shingles: frozenset[int]
-    """32-bit hashes of the body's shingles (at most ``MAX_TOKENS`` of them)."""
+    """CRC-32 of the body's shingles (at most ``MAX_TOKENS`` of them)."""
     bands: tuple[int, ...]
     """``BANDS`` LSH band values, each in [0, 2**63)."""
 
@@ -121,8 +124,10 @@ by ``shared_lines`` and ``fingerprint`` alike."""
 
 def lines_of(body_text: str) -> Lines:
     """The body's non-empty lines (of its first ``MAX_CHARS`` characters) and their keys."""
-    stripped = (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines())
-    return tuple((line, normalize_key(line)) for line in stripped if line)
+    lines = [
+        s for s in (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines()) if s
+    ]
+    return tuple(zip(lines, normalize_keys(lines), strict=True))
 
 
 def paragraphs(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:
@@ -188,25 +193,20 @@ def _without_boilerplate(line: str) -> list[str]:
 # -- fingerprints ------------------------------------------------------------
 
 
-def shingle_digests(paras: list[list[str]], size: int = SHINGLE_WORDS) -> bytes:
-    """8-byte BLAKE2b digests of the ``size``-word shingles of each paragraph (a shorter
-    paragraph is one shingle), end to end."""
-    digests: list[bytes] = []
+def shingle_hashes(paras: list[list[str]], size: int = SHINGLE_WORDS) -> list[int]:
+    """CRC-32 of the UTF-8 ``size``-word shingles of each paragraph (a shorter
+    paragraph is one shingle), in order. CRC-32 runs in C over a whole paragraph's
+    shingles (``map``), several times faster than a cryptographic hash per shingle;
+    its linearity does no harm here: ``bands_of`` mixes the values before MinHash."""
+    hashes: list[int] = []
     for words in paras:
         data = " ".join(words).encode("utf-8").split()
         if len(data) < size:
-            data = [b" ".join(data)]
+            hashes.append(crc32(b" ".join(data)))
         else:
             runs = zip(*(data[i : len(data) - size + 1 + i] for i in range(size)), strict=True)
-            data = [b" ".join(run) for run in runs]
-        digests.extend(blake2b(shingle, digest_size=8).digest() for shingle in data)
-    return b"".join(digests)
-
-
-def shingle_hashes(paras: list[list[str]], size: int = SHINGLE_WORDS) -> tuple[int, ...]:
-    """The shingle digests as 64-bit integers."""
-    digests = shingle_digests(paras, size)
-    return struct.unpack(f"<{len(digests) // 8}Q", digests)
+            hashes.extend(map(crc32, map(b" ".join, runs)))
+    return hashes
 
 
 def fingerprint(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> Fingerprint | None:
@@ -217,10 +217,19 @@ def fingerprint(body: str | Lines, boilerplate: frozenset[str] = frozenset()) ->
     paras = paragraphs(body, boilerplate)
     if sum(len(words) for words in paras) < MIN_TOKENS:
         return None
-    digests = shingle_digests(paras)
-    # The shingle set keeps the high 32 bits of each hash.
-    shingles = frozenset(struct.unpack(f"<{len(digests) // 4}I", digests)[1::2])
+    shingles = frozenset(shingle_hashes(paras))
     return Fingerprint(shingles, bands_of(shingles))
+
+
+def batch_fingerprints(bodies: Sequence[tuple[str, Lines]]) -> list[Fingerprint | None]:
+    """The fingerprints of one batch's bodies, given as (origin, ``lines_of`` the
+    body): the lines that several different bodies of one origin (a file, a feed)
+    share, a sign-off, are left out of them."""
+    by_origin: dict[str, dict[Lines, None]] = {}
+    for origin, lines in bodies:
+        by_origin.setdefault(origin, {})[lines] = None
+    shared = {origin: shared_lines(found) for origin, found in by_origin.items()}
+    return [fingerprint(lines, shared[origin]) for origin, lines in bodies]
 
 
 def bands_of(shingles: Iterable[int], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
@@ -230,6 +239,7 @@ def bands_of(shingles: Iterable[int], bands: int = BANDS, rows: int = ROWS) -> t
     bins = bands * rows
     mins = [_EMPTY] * bins
     for h in shingles:
+        h = (h * _MIX) & _MASK32  # an odd multiplier spreads CRC-32's linear bits
         b = h % bins
         v = h // bins  # low bits pick the bin, the others compete for it
         if v < mins[b]:

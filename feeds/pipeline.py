@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from feeds.config import Config
 from feeds.dedup import Mode, Policy
-from feeds.identity import Entry, identify
+from feeds.identity import Entry, identify, prepare
 from feeds.outcome import PollStatus, failed_whole, poll_status
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
@@ -267,7 +267,8 @@ def parse_processes(configured: int, url_sources: int) -> int:
 
 
 def identify_all(items: Sequence[Item]) -> list[Entry]:
-    """The identities of items; run by the Fetcher where feeds are parsed."""
+    """The identities of items (their fingerprints are left to the store, which
+    computes only those of new and changed stories)."""
     return [identify(item) for item in items]
 
 
@@ -301,7 +302,7 @@ def open_fetcher(config: Config, store: Store, url_sources: int) -> Fetcher:
     already stored (full_text fetches each article page once), identities computed
     where feeds are parsed."""
     return Fetcher(
-        fetch_settings(config, url_sources), known_urls=store.known_urls, prepare=identify_all
+        fetch_settings(config, url_sources), known_urls=store.known_urls, prepare=prepare
     )
 
 

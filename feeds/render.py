@@ -17,6 +17,46 @@ cluster) ends its content with a short Arabic block linking to them, and says
 so machine-readably: Atom ``link rel="related"`` per outlet with a link, a
 ``nashra:also`` element per outlet in RSS and Atom (namespace ``NASHRA_NS``)
 and a ``_nashra`` object on the JSON Feed item (see docs/namespace.md).
+
+Delivery (``FeedMeta`` beyond the basics; each is left out when not set, so a
+feed without them renders as it always did):
+
+- WebSub hubs: ``atom:link rel="hub"`` in RSS and Atom, ``hubs`` in JSON Feed;
+- ``ttl_minutes``: RSS ``<ttl>`` and the syndication module's
+  ``sy:updatePeriod``/``sy:updateFrequency`` saying the same (``update_schedule``:
+  the shortest period of hourly, daily, weekly, monthly, yearly that is at least
+  the ttl, polled ``period // ttl`` times in it: 5 minutes is 12 times hourly,
+  90 minutes 16 times daily: never more often than the ttl allows);
+- ``icon`` and ``logo``: RSS ``<image>`` (the logo, else the icon, titled and
+  linked like the channel), Atom ``<icon>`` and ``<logo>``, JSON Feed
+  ``favicon`` (icon) and ``icon`` (logo); ``rights``: RSS ``<copyright>``,
+  Atom ``<rights>``;
+- media (``media_files``): a story's audio, video and other enclosures, then
+  its image. RSS has one ``<enclosure>`` per item, the first of them (so
+  podcast clients find the audio); the others are Media RSS ``media:content``
+  with their ``medium``. Atom has a ``link rel="enclosure"`` for each; JSON Feed
+  the image as ``image`` and the others as ``attachments``. A type the store
+  does not know comes from the file's extension (``sources.urls.MEDIA_TYPES``),
+  else ``image/jpeg`` for the image (the common news photo) and
+  ``application/octet-stream`` for the rest; RSS's required ``length`` is the
+  size when known, else ``0`` as the RSS Advisory Board's profile says;
+- attribution: a story from a source with a URL (``meta.sources``) carries RSS
+  ``<source url="…">name</source>`` and Atom ``<source>`` with its ``title``
+  and ``link rel="self"``;
+- ``stylesheet``: RSS and Atom start with an ``xml-stylesheet`` processing
+  instruction (``type="text/xsl"``) for browsers;
+- ``archive`` (RFC 5005): ``link rel="current"``, ``"prev-archive"`` and
+  ``"next-archive"`` (Atom links, ``atom:link`` in RSS), and ``fh:archive`` in
+  an archive document. JSON Feed has no vocabulary for archives and nashra's
+  archives are Atom documents, so a JSON Feed says nothing of them (its
+  ``next_url`` is for JSON Feed pages).
+
+Links are published in Unicode normalisation form C (``safe_link``): the W3C
+validator wants URIs in canonical form, and a decomposed hamza (alef then
+U+0654) in an Arabic URL is not. Ids are published as stored, never
+normalised: a reader knows a story by its id, and a changed id is a new story.
+Plain-text summaries are HTML-escaped in RSS ``<description>``, which readers
+decode as HTML: «AT&T» must not be read as an entity.
 """
 
 from __future__ import annotations
@@ -24,7 +64,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -36,14 +76,19 @@ from lxml import etree
 
 from feeds.identity import ID_SCHEMES
 from feeds.store import AlsoReported, StoredItem
-from sources.build import headline
+from sources.build import enclosure_at, headline
 from sources.dates import format_rfc3339
 from sources.html import html_to_text, sanitize
+from sources.item import Enclosure
 from sources.text import clean_text
-from sources.urls import iri_to_uri, web_link
+from sources.urls import guess_media_type, iri_to_uri, web_link
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+SYNDICATION_NS = "http://purl.org/rss/1.0/modules/syndication/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+"""RFC 5005 (Feed Paging and Archiving): ``fh:archive``."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 STORIES_DIR = "stories"
 """The folder of permalink pages, under the public folder and under the site's URL."""
@@ -70,6 +115,43 @@ class FeedMeta:
     author: str
     fallback_updated: datetime
     """The feed's date when it has no story yet (the store's creation time)."""
+    hubs: tuple[str, ...] = ()
+    """WebSub hubs to advertise (``[site] hubs``)."""
+    ttl_minutes: int = 0
+    """How long readers may cache the feed (RSS ``ttl``, ``sy:updatePeriod``/
+    ``sy:updateFrequency``); 0: not said."""
+    icon: str = ""
+    logo: str = ""
+    rights: str = ""
+    stylesheet: str = ""
+    """The href of the XSL stylesheet browsers use to show RSS and Atom (relative
+    to the feed), or empty for none."""
+    archive: ArchiveLinks | None = None
+    """RFC 5005 links: on the subscription feed (``prev-archive``) and on each
+    archive document (``current``, ``prev-archive``, ``next-archive``)."""
+    sources: tuple[SourceInfo, ...] = ()
+    """The configured sources' display names and feed URLs, for attribution."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLinks:
+    """RFC 5005 (archived feeds) links of one document. ``is_archive``: the
+    document is an archive (``fh:archive``); else it is the subscription feed."""
+
+    current: str
+    prev: str | None = None
+    next: str | None = None
+    is_archive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """A configured source as published: its name (slug), display name, and
+    the URL of the remote feed or page it reads (None for files)."""
+
+    name: str
+    title: str
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +164,9 @@ class Story:
 
 def safe_link(value: str | None) -> str | None:
     """``value`` as a URL fit to publish (absolute ``http``/``https``, IRI
-    percent-encoded), or None."""
+    percent-encoded in Unicode normalisation form C), or None."""
     link = web_link(value)
-    return iri_to_uri(link) if link else None
+    return iri_to_uri(link, nfc=True) if link else None
 
 
 def permalink(item: StoredItem, base_url: str) -> str:
@@ -144,6 +226,7 @@ def publishable(item: StoredItem) -> StoredItem:
     )
     summary = clean_text(item.summary)
     body = sanitize(item.body)  # cleans before and after: it decodes ``&#27;``
+    image = safe_link(item.image)
     return replace(
         item,
         id=published_id(item.id),
@@ -155,9 +238,57 @@ def publishable(item: StoredItem) -> StoredItem:
         author=clean_text(item.author or "").strip() or None,
         tags=tags,
         language=clean_text(item.language),
-        image=safe_link(item.image),
+        image=image,
+        enclosures=_publishable_enclosures(item.enclosures, image),
         also=also,
     )
+
+
+def _publishable_enclosures(
+    enclosures: Sequence[Enclosure], image: str | None
+) -> tuple[Enclosure, ...]:
+    """Enclosures with web links only, one per URL, not the image again, by the
+    sources' rule for types and sizes (``enclosure_at``)."""
+    kept: dict[str, Enclosure] = {}
+    for enclosure in enclosures:
+        url = safe_link(enclosure.url)
+        if url is None or url == image or url in kept:
+            continue
+        kept[url] = enclosure_at(url, enclosure)
+    return tuple(kept.values())
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """A media file as the feeds publish it: its type always said."""
+
+    url: str
+    type: str
+    length: int | None
+    medium: str
+    """Media RSS ``medium``: ``image``, ``audio``, ``video``, or empty."""
+
+
+_MEDIUMS = ("image", "audio", "video")
+
+
+def _media_file(url: str, kind: str, length: int | None, fallback: str) -> MediaFile:
+    kind = kind or guess_media_type(url) or fallback
+    medium = kind.split("/", 1)[0]
+    return MediaFile(url, kind, length, medium if medium in _MEDIUMS else "")
+
+
+def media_files(item: StoredItem) -> tuple[MediaFile, ...]:
+    """A publishable story's media files in the order the feeds give them: its
+    enclosures (audio, video…) first, then its image."""
+    files = [
+        _media_file(e.url, e.type, e.length, "application/octet-stream") for e in item.enclosures
+    ]
+    if item.image:
+        guessed = guess_media_type(item.image) or ""
+        kind = guessed if guessed.startswith("image/") else "image/jpeg"
+        files.append(_media_file(item.image, kind, None, kind))
+    return tuple(files)
 
 
 def publishable_story(story: Story, base_url: str) -> Story:
@@ -235,28 +366,141 @@ class _NashraEntry(BaseEntryExtension):  # type: ignore[misc]
         return self.extend_rss(entry)
 
 
+class _Namespaces(BaseExtension):  # type: ignore[misc]
+    """Declares on the feed's root the namespaces of the elements added to
+    feedgen's tree afterwards (``prefixes``), and only those."""
+
+    def __init__(self) -> None:
+        self.prefixes: dict[str, str] = {}
+
+    def extend_ns(self) -> dict[str, str]:
+        return self.prefixes
+
+
+UPDATE_PERIODS = (
+    ("hourly", 60),
+    ("daily", 24 * 60),
+    ("weekly", 7 * 24 * 60),
+    ("monthly", 30 * 24 * 60),
+    ("yearly", 365 * 24 * 60),
+)
+"""The syndication module's periods, in minutes (a month taken as 30 days)."""
+
+
+def update_schedule(minutes: int) -> tuple[str, int]:
+    """``sy:updatePeriod`` and ``sy:updateFrequency`` for a ttl of ``minutes``
+    (at least 1): the shortest period at least as long as the ttl, and how many
+    times in it (``period // ttl``: never more often than the ttl allows)."""
+    if minutes < 1:
+        raise ValueError(f"minutes must be at least 1, got {minutes}")
+    for period, length in UPDATE_PERIODS:
+        if minutes <= length:
+            return period, length // minutes
+    return "yearly", 1
+
+
 def _updated(meta: FeedMeta, stories: Sequence[Story]) -> datetime:
     return max((s.item.updated for s in stories), default=meta.fallback_updated)
 
 
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """What ``FeedMeta`` asks of a feed beyond its stories, made safe to publish."""
+
+    hubs: tuple[str, ...]
+    icon: str | None
+    logo: str | None
+    rights: str
+    stylesheet: str | None
+    archive: tuple[tuple[str, str], ...]
+    """RFC 5005 links as (rel, href)."""
+    is_archive: bool
+    sources: Mapping[str, tuple[str, str]]
+    """Source name -> (display name, URL), for sources with a web URL."""
+
+
+def _delivery(meta: FeedMeta) -> _Delivery:
+    def link(value: str | None) -> str | None:
+        return safe_link(web_link(value, meta.home_url)) if value else None
+
+    archive: list[tuple[str, str]] = []
+    if meta.archive is not None:
+        for rel, value in (
+            ("current", meta.archive.current),
+            ("prev-archive", meta.archive.prev),
+            ("next-archive", meta.archive.next),
+        ):
+            href = link(value)
+            if href:
+                archive.append((rel, href))
+    sources: dict[str, tuple[str, str]] = {}
+    for info in meta.sources:
+        url = safe_link(info.url)
+        if url:
+            sources[info.name] = (_clean(info.title).strip() or _clean(info.name), url)
+    return _Delivery(
+        hubs=tuple(dict.fromkeys(h for h in map(safe_link, meta.hubs) if h)),
+        icon=link(meta.icon),
+        logo=link(meta.logo),
+        rights=_clean(meta.rights).strip(),
+        stylesheet=_stylesheet_href(meta.stylesheet),
+        archive=tuple(archive),
+        is_archive=meta.archive is not None and meta.archive.is_archive,
+        sources=sources,
+    )
+
+
+def _stylesheet_href(value: str) -> str | None:
+    """The stylesheet's href as a URI reference: relative (to the feed) or an
+    ``http``/``https`` URL; anything else (``javascript:``…) is not published."""
+    value = clean_text(value).strip()
+    if not value:
+        return None
+    if _SCHEME.match(value) and web_link(value) is None:
+        return None
+    return iri_to_uri(value, nfc=True)
+
+
 def _generator(
-    meta: FeedMeta, stories: Sequence[Story], self_url: str, self_type: str
+    meta: FeedMeta,
+    stories: Sequence[Story],
+    delivery: _Delivery,
+    *,
+    rss: bool,
 ) -> FeedGenerator:
-    """``stories`` already made publishable."""
+    """``stories`` already made publishable; ``rss``: for RSS, else for Atom."""
     fg = FeedGenerator()
     fg.load_extension("dc")
     if any(story.item.also for story in stories):  # feeds without clusters stay as they were
         fg.register_extension("nashra", _NashraFeed, _NashraEntry)
+    prefixes = _prefixes(meta, stories, delivery, rss=rss)
+    if prefixes:
+        fg.register_extension("delivery", _Namespaces, None)
+        fg.delivery.prefixes = prefixes
     fg.id(meta.home_url + meta.name + "/")
     fg.title(_clean(meta.title))
     fg.subtitle(_clean(meta.description or meta.title))
     fg.description(_clean(meta.description or meta.title))
     fg.language(meta.language)
     fg.author(name=_clean(meta.author))
-    fg.link(href=self_url, rel="self", type=self_type)
+    if rss:
+        fg.link(href=meta.rss_url, rel="self", type="application/rss+xml")
+    else:
+        fg.link(href=meta.atom_url, rel="self", type="application/atom+xml")
     fg.link(href=meta.home_url, rel="alternate", type="text/html")  # last link: RSS <link>
     fg.generator("nashra")
     fg.docs("https://www.rssboard.org/rss-specification")
+    if rss and (delivery.logo or delivery.icon):
+        fg.image(url=delivery.logo or delivery.icon, title=_clean(meta.title), link=meta.home_url)
+    elif not rss:
+        if delivery.icon:
+            fg.icon(delivery.icon)
+        if delivery.logo:
+            fg.logo(delivery.logo)
+    if delivery.rights:
+        fg.rights(delivery.rights)
+    if meta.ttl_minutes > 0:
+        fg.ttl(meta.ttl_minutes)
     updated = _updated(meta, stories)
     fg.updated(updated)
     fg.lastBuildDate(updated)
@@ -271,8 +515,8 @@ def _generator(
             fe.nashra.members = item.also
         fe.published(item.published)
         fe.updated(item.updated)
-        if item.summary:
-            fe.description(item.summary)
+        if item.summary:  # plain text; readers take RSS's description for HTML
+            fe.description(html.escape(item.summary, quote=False))
         fe.content(content_html(item), type="CDATA")
         if item.author:
             fe.author(name=item.author)
@@ -282,51 +526,177 @@ def _generator(
     return fg
 
 
+def _prefixes(
+    meta: FeedMeta, stories: Sequence[Story], delivery: _Delivery, *, rss: bool
+) -> dict[str, str]:
+    """The namespaces the delivery elements of this feed use."""
+    prefixes: dict[str, str] = {}
+    if rss and meta.ttl_minutes > 0:
+        prefixes["sy"] = SYNDICATION_NS
+    if rss and any(len(media_files(story.item)) > 1 for story in stories):
+        prefixes["media"] = MEDIA_NS
+    if delivery.is_archive:
+        prefixes["fh"] = HISTORY_NS
+    return prefixes
+
+
+def _reparse(data: bytes, *, cdata: bool) -> etree._Element:
+    """feedgen's output read back to add what it has no option for; blank text is
+    dropped so that the tree is indented anew. ``cdata``: CDATA sections stay
+    (RSS's ``content:encoded``); else they become escaped text (Atom's content)."""
+    parser = etree.XMLParser(remove_blank_text=True, strip_cdata=not cdata, resolve_entities=False)
+    return etree.fromstring(data, parser)
+
+
+def _serialize(root: etree._Element, stylesheet: str | None) -> bytes:
+    if stylesheet:
+        instruction = etree.ProcessingInstruction(
+            "xml-stylesheet", f'type="text/xsl" href="{html.escape(stylesheet)}"'
+        )
+        root.addprevious(instruction)
+    document = root.getroottree()
+    return bytes(
+        etree.tostring(document, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    )
+
+
+def _atom_link(tag: str, rel: str, href: str) -> etree._Element:
+    return etree.Element(tag, href=href, rel=rel)
+
+
 def render_rss(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
     stories = [publishable_story(s, meta.home_url) for s in stories]
-    fg = _generator(meta, stories, meta.rss_url, "application/rss+xml")
-    return bytes(fg.rss_str(pretty=True))
+    delivery = _delivery(meta)
+    fg = _generator(meta, stories, delivery, rss=True)
+    root = _reparse(fg.rss_str(pretty=False), cdata=True)
+    channel = root[0]
+    anchor = channel.find(f"{{{ATOM_NS}}}link")  # the self link
+    assert anchor is not None
+    for rel, href in reversed(_feed_links(delivery)):
+        anchor.addnext(_atom_link(f"{{{ATOM_NS}}}link", rel, href))
+    head: list[etree._Element] = []
+    if meta.ttl_minutes > 0:
+        period, frequency = update_schedule(meta.ttl_minutes)
+        head.append(_text_element(f"{{{SYNDICATION_NS}}}updatePeriod", period))
+        head.append(_text_element(f"{{{SYNDICATION_NS}}}updateFrequency", str(frequency)))
+    if delivery.is_archive:
+        head.append(etree.Element(f"{{{HISTORY_NS}}}archive"))
+    items = channel.findall("item")
+    for element in head:
+        if items:
+            items[0].addprevious(element)
+        else:
+            channel.append(element)
+    for element, story in zip(items, stories, strict=True):
+        _rss_item_media(element, story.item)
+        source = delivery.sources.get(story.item.source)
+        if source is not None:
+            _text_element("source", source[0], element).set("url", source[1])
+    return _serialize(root, delivery.stylesheet)
+
+
+def _feed_links(delivery: _Delivery) -> list[tuple[str, str]]:
+    """The feed's WebSub hubs and RFC 5005 links, as (rel, href)."""
+    return [("hub", hub) for hub in delivery.hubs] + list(delivery.archive)
+
+
+def _text_element(tag: str, text: str, parent: etree._Element | None = None) -> etree._Element:
+    element = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def _rss_item_media(element: etree._Element, item: StoredItem) -> None:
+    """The item's one ``<enclosure>`` (its first media file) and a
+    ``media:content`` for each other."""
+    files = media_files(item)
+    if not files:
+        return
+    first, *others = files
+    enclosure = etree.SubElement(element, "enclosure", url=first.url)
+    enclosure.set("length", str(first.length or 0))
+    enclosure.set("type", first.type)
+    for media in others:
+        content = etree.SubElement(element, f"{{{MEDIA_NS}}}content", url=media.url)
+        content.set("type", media.type)
+        if media.medium:
+            content.set("medium", media.medium)
+        if media.length is not None:
+            content.set("fileSize", str(media.length))
 
 
 def render_atom(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
     stories = [publishable_story(s, meta.home_url) for s in stories]
-    fg = _generator(meta, stories, meta.atom_url, "application/atom+xml")
-    tree = etree.fromstring(fg.atom_str(pretty=True))
+    delivery = _delivery(meta)
+    fg = _generator(meta, stories, delivery, rss=False)
+    tree = _reparse(fg.atom_str(pretty=False), cdata=False)
     tree.set(XML_LANG, meta.language)
-    for entry, story in zip(tree.iterfind(f"{{{ATOM_NS}}}entry"), stories, strict=True):
+    anchor = tree.findall(f"{{{ATOM_NS}}}link")[-1]
+    for rel, href in reversed(_feed_links(delivery)):
+        anchor.addnext(_atom_link(f"{{{ATOM_NS}}}link", rel, href))
+    entries = tree.findall(f"{{{ATOM_NS}}}entry")
+    if delivery.is_archive:
+        archive = etree.Element(f"{{{HISTORY_NS}}}archive")
+        if entries:
+            entries[0].addprevious(archive)
+        else:
+            tree.append(archive)
+    for entry, story in zip(entries, stories, strict=True):
         entry.set(XML_LANG, story.item.language)
         content = entry.find(f"{{{ATOM_NS}}}content")
         if content is not None:
             content.set("type", "html")
-        _related_links(entry, story)
-    return bytes(etree.tostring(tree, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+        _entry_links(entry, story)
+        source = delivery.sources.get(story.item.source)
+        if source is not None:
+            element = etree.SubElement(entry, f"{{{ATOM_NS}}}source")
+            _text_element(f"{{{ATOM_NS}}}title", source[0], element)
+            element.append(_atom_link(f"{{{ATOM_NS}}}link", "self", source[1]))
+    return _serialize(tree, delivery.stylesheet)
 
 
-def _related_links(entry: etree._Element, story: Story) -> None:
-    """An Atom ``link rel="related"`` per outlet that also reported the story and
-    has a web link, after the entry's alternate link (written here: feedgen drops
-    the attributes of an entry's links)."""
+def _entry_links(entry: etree._Element, story: Story) -> None:
+    """After the entry's alternate link, an Atom ``link rel="related"`` per outlet
+    that also reported the story and has a web link, then a ``link
+    rel="enclosure"`` per media file (written here: feedgen drops the attributes
+    of an entry's links)."""
     anchor = entry.findall(f"{{{ATOM_NS}}}link")[-1]  # every entry has its alternate link
+    links: list[etree._Element] = []
     related = {m.url: m for m in story.item.also if m.url and m.url != story.link}
-    for url, member in reversed(related.items()):
-        link = etree.Element(f"{{{ATOM_NS}}}link", href=url, rel="related", type="text/html")
+    for url, member in related.items():
+        link = _atom_link(f"{{{ATOM_NS}}}link", "related", url)
+        link.set("type", "text/html")
         if member.title:
             link.set("title", member.title)
-        link.tail = anchor.tail
+        links.append(link)
+    for media in media_files(story.item):
+        link = _atom_link(f"{{{ATOM_NS}}}link", "enclosure", media.url)
+        link.set("type", media.type)
+        if media.length is not None:
+            link.set("length", str(media.length))
+        links.append(link)
+    for link in reversed(links):
         anchor.addnext(link)
 
 
 def render_json(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
+    delivery = _delivery(meta)
     feed: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": _clean(meta.title),
         "home_page_url": meta.home_url,
         "feed_url": meta.json_url,
         "description": _clean(meta.description or meta.title),
-        "language": _clean(meta.language),
-        "authors": [{"name": _clean(meta.author)}],
-        "items": [_json_item(publishable_story(s, meta.home_url)) for s in stories],
     }
+    if delivery.logo:
+        feed["icon"] = delivery.logo
+    if delivery.icon:
+        feed["favicon"] = delivery.icon
+    feed["language"] = _clean(meta.language)
+    feed["authors"] = [{"name": _clean(meta.author)}]
+    if delivery.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in delivery.hubs]
+    feed["items"] = [_json_item(publishable_story(s, meta.home_url)) for s in stories]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -349,8 +719,18 @@ def _json_item(story: Story) -> dict[str, object]:
     if item.tags:
         out["tags"] = list(item.tags)
     out["language"] = item.language
+    attachments = [_json_attachment(m) for m in media_files(item) if m.url != item.image]
+    if attachments:
+        out["attachments"] = attachments
     if item.also:
         out["_nashra"] = {"about": NASHRA_NS, "also": [_json_also(m) for m in item.also]}
+    return out
+
+
+def _json_attachment(media: MediaFile) -> dict[str, object]:
+    out: dict[str, object] = {"url": media.url, "mime_type": media.type}
+    if media.length is not None:
+        out["size_in_bytes"] = media.length
     return out
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from feeds.atomic import COMPRESSED
 from feeds.config import Config
 from feeds.store import PublishRecord, Store
 
@@ -89,7 +90,11 @@ def read_status(config: Config, store: Store) -> StatusReport:
     feeds = []
     for feed in config.feeds:
         folder = config.public_path / feed.name
-        stats = {p.name: p.stat() for p in sorted(folder.glob("*")) if p.is_file()}
+        stats = {
+            p.name: p.stat()
+            for p in sorted(folder.glob("*"))
+            if p.is_file() and p.suffix not in COMPRESSED
+        }
         changed = max((st.st_mtime for st in stats.values()), default=None)
         feeds.append(
             FeedStatus(

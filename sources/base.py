@@ -22,6 +22,9 @@ class SourceSpec:
     name: str
     path: str | None = None
     url: str | None = None
+    title: str = ""
+    """The outlet's name as readers see it (``also reported by``, pages); the
+    ``name`` when empty."""
     every: float = 300.0
     """Polling interval in seconds."""
     format: str | None = None

@@ -10,11 +10,16 @@ as an ``Extracted``, so that the rules below hold for all of them alike:
   controls, DEL, U+FFFE and U+FFFF are removed), before and after the body is
   sanitised; titles also lose bidi and zero-width controls (they allow
   spoofing);
-- links: the item's ``url`` and ``image`` are published only when they are
-  ``http``/``https`` (relative ones resolved against the item's base,
+- links: the item's ``url``, ``image`` and enclosures are published only when
+  they are ``http``/``https`` (relative ones resolved against the item's base,
   ``sources.urls.web_link``); anything else (``javascript:``, ``data:``,
   ``vbscript:``, ``file:``…) is dropped and a warning names it; tracking
   parameters are removed from the url;
+- enclosures (audio, video and other media files of remote items): at most
+  ``MAX_ENCLOSURES``, one per URL, not the item's image again; a declared
+  media type that is not ``type/subtype`` is replaced by the one the file's
+  extension gives (``sources.urls.guess_media_type``) or left empty, a size
+  that is not a whole number of bytes is dropped;
 - markup: a body is sanitised with an allow-list (``sources.html.sanitize``);
   a body nested more than ``MAX_MARKUP_DEPTH`` elements deep is refused (its
   sanitising time grows with the square of the depth);
@@ -39,14 +44,15 @@ from datetime import datetime, timedelta
 
 from sources.arabic import strip_controls
 from sources.html import html_to_text, markup_depth, sanitize, text_to_html
-from sources.item import Item, language_tag
+from sources.item import Enclosure, Item, language_tag
 from sources.text import clean_text
-from sources.urls import strip_tracking, web_link
+from sources.urls import clean_media_type, guess_media_type, strip_tracking, web_link
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "FUTURE_SKEW",
+    "MAX_ENCLOSURES",
     "MAX_MARKUP_DEPTH",
     "SUMMARY_CHARS",
     "TITLE_CHARS",
@@ -55,6 +61,7 @@ __all__ = [
     "Extracted",
     "ItemProblem",
     "build",
+    "enclosure_at",
     "headline",
     "summary",
 ]
@@ -66,6 +73,8 @@ TITLE_CHARS = 200
 SUMMARY_CHARS = 280
 MAX_MARKUP_DEPTH = 1000
 """Deepest element nesting accepted in a body (real articles stay under 30)."""
+MAX_ENCLOSURES = 20
+"""Media files kept per item (a podcast episode has one; a hostile feed may list thousands)."""
 
 _CLOSERS = "»\"”’')]}›"
 _SENTENCE_END = re.compile(r"[.!?؟…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
@@ -83,8 +92,9 @@ class Extracted:
     """What a source found for one item, as it found it: nothing is trusted yet.
 
     ``title``, ``summary``, ``body_text``, ``author`` and ``tags`` are plain
-    text; ``body_html`` and ``summary_html`` are HTML to sanitise. ``url`` and
-    ``image`` may be relative (to the item's base). Dates are already read.
+    text; ``body_html`` and ``summary_html`` are HTML to sanitise. ``url``,
+    ``image`` and the enclosures' URLs may be relative (to the item's base).
+    Dates are already read.
     """
 
     title: str | None = None
@@ -102,6 +112,8 @@ class Extracted:
     author: str | None = None
     tags: tuple[str, ...] = ()
     language: str | None = None
+    enclosures: tuple[Enclosure, ...] = ()
+    """Audio, video and other media files (not the image), as the source gives them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +194,30 @@ def _link(name: str, value: str | None, base: str | None, dropped: list[str]) ->
     return link
 
 
+def _enclosures(
+    found: tuple[Enclosure, ...], base: str | None, image: str | None, dropped: list[str]
+) -> tuple[Enclosure, ...]:
+    kept: dict[str, Enclosure] = {}
+    for enclosure in found:
+        if len(kept) >= MAX_ENCLOSURES:
+            break
+        url = _link("enclosure", enclosure.url, base, dropped)
+        if url is None or url == image or url in kept:
+            continue
+        kept[url] = enclosure_at(url, enclosure)
+    return tuple(kept.values())
+
+
+def enclosure_at(url: str, found: Enclosure) -> Enclosure:
+    """``found`` at ``url`` (a web link already): its declared type when it is
+    ``type/subtype``, else the one its extension gives, else empty; its size when
+    a whole number of bytes. The one rule for sources and feeds alike."""
+    kind = clean_media_type(clean_text(found.type)) or guess_media_type(url) or ""
+    length = found.length
+    size = length if isinstance(length, int) and not isinstance(length, bool) else None
+    return Enclosure(url, kind, size if size is not None and size >= 0 else None)
+
+
 def _markup(fragment: str, base: str | None) -> str:
     depth = markup_depth(fragment)
     if depth > MAX_MARKUP_DEPTH:
@@ -252,6 +288,7 @@ def build(
         tags=tuple(dict.fromkeys(t for t in (plain(tag) for tag in found.tags) if t)),
         language=language_tag(_field(found.language)),
         image=image,
+        enclosures=_enclosures(found.enclosures, item_base, image, dropped),
         origin=origin,
     )
     warnings = tuple(

@@ -18,7 +18,8 @@ from sources.errors import FetchError, SourceError
 from sources.http import HttpClient, status_line
 from sources.item import Item
 from sources.remote import FeedResult
-from sources.webpage import extract_article
+from sources.urls import web_link
+from sources.webpage import article_image, extract_article
 
 __all__ = ["KnownUrls", "add_full_text"]
 
@@ -52,7 +53,8 @@ async def add_full_text(
             return exc
         if not body:
             return item
-        return replace(item, body=body)
+        image = item.image or web_link(article_image(text, page.url))
+        return replace(item, body=body, image=image)
 
     jobs: list[Awaitable[Item | SourceError]] = [fill(item) for item in linked]
     items: list[Item] = []

@@ -23,6 +23,17 @@ def _require_aware(name: str, value: datetime | None) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A media file attached to a story (a remote item's enclosure or
+    ``media:content``): its absolute http(s) URL, MIME type and size in bytes
+    when the source says them."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One news story as a source yields it.
 
@@ -45,6 +56,8 @@ class Item:
     tags: tuple[str, ...] = ()
     language: str = "ar"
     image: str | None = None
+    enclosures: tuple[Enclosure, ...] = ()
+    """Audio, video and other media files that pass through to the feeds."""
     origin: str = ""
     """Where the item came from inside its source (a file name, a URL): used in
     messages, and to keep derived ids of file stories apart."""

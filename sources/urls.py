@@ -1,8 +1,20 @@
-"""URL helpers shared by sources and feeds: canonical form, tracking parameters, IRIs."""
+"""URL helpers shared by sources and feeds: canonical form, tracking parameters,
+IRIs, and the media types of files named by URLs."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+import re
+import unicodedata
+from posixpath import splitext
+from urllib.parse import (
+    parse_qsl,
+    quote,
+    unquote_to_bytes,
+    urlencode,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 WEB_SCHEMES = ("http", "https")
 
@@ -44,13 +56,26 @@ def canonical_url(url: str) -> str:
     return cleaned
 
 
-def iri_to_uri(iri: str) -> str:
+def iri_to_uri(iri: str, *, nfc: bool = False) -> str:
     """Percent-encode the non-ASCII parts of an IRI (Arabic paths, queries); the
-    host is IDNA-encoded. Already-encoded URLs are left as they are."""
+    host is IDNA-encoded. Already-encoded URLs are left as they are.
+
+    ``nfc``: the text, raw or percent-encoded, is also put in Unicode
+    normalisation form C, which is the canonical form validators and readers
+    compare URIs in: an Arabic path written with a decomposed hamza (alef then
+    U+0654 HAMZA ABOVE, ``%D8%A7%D9%94``) becomes the precomposed letter
+    (``%D8%A3``), the same page. Links that are published use it
+    (``feeds.render.safe_link``). The default keeps the text's own form, because
+    ids and dedup keys are derived from this function and stored: a story seen
+    again must get the id and keys it got the first time.
+    """
+    if nfc:
+        iri = unicodedata.normalize("NFC", iri)
     try:
         parts = urlsplit(iri)
     except ValueError:  # "http://[bad": not a URL; encode it whole
-        return quote(iri, safe="/:@!$&'()*+,;=%~-._?#")
+        uri = quote(iri, safe="/:@!$&'()*+,;=%~-._?#")
+        return _nfc_escapes(uri) if nfc else uri
     host = parts.hostname or ""
     try:
         ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
@@ -60,7 +85,7 @@ def iri_to_uri(iri: str) -> str:
     if host and ascii_host != host:
         netloc = netloc.replace(host, ascii_host)
     safe = "/:@!$&'()*+,;=%~-._"
-    return urlunsplit(
+    uri = urlunsplit(
         (
             parts.scheme,
             netloc,
@@ -69,6 +94,76 @@ def iri_to_uri(iri: str) -> str:
             quote(parts.fragment, safe=safe + "?#"),
         )
     )
+    return _nfc_escapes(uri) if nfc else uri
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _nfc_escapes(uri: str) -> str:
+    """``uri`` with each run of percent-encoded UTF-8 text in NFC; a run that is
+    not UTF-8, or already in NFC, is left exactly as it is."""
+    if "%" not in uri:
+        return uri
+
+    def normalise(run: re.Match[str]) -> str:
+        try:
+            text = unquote_to_bytes(run.group()).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.group()
+        composed = unicodedata.normalize("NFC", text)
+        if composed == text:
+            return run.group()
+        return quote(composed, safe="")
+
+    return _ESCAPES.sub(normalise, uri)
+
+
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/opus",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".mov": "video/quicktime",
+    ".pdf": "application/pdf",
+}
+"""Media types by file extension, for media files whose source does not say
+theirs. A fixed table rather than ``mimetypes``, which reads the machine's own
+files: the same feed must render to the same bytes everywhere."""
+
+_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+
+
+def guess_media_type(url: str) -> str | None:
+    """The media type of the file a URL names, from its path's extension, or None."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    return MEDIA_TYPES.get(splitext(path)[1].lower())
+
+
+def clean_media_type(value: str | None) -> str:
+    """A declared media type as ``type/subtype`` in lower case (parameters dropped),
+    or empty when it is not one (``image``, ``image/*``, ``mp3``, markup)."""
+    if not value:
+        return ""
+    kind = value.split(";", 1)[0].strip().lower()
+    return kind if _MIME.fullmatch(kind) and "*" not in kind else ""
 
 
 def web_link(value: str | None, base: str | None = None) -> str | None:

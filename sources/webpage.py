@@ -10,17 +10,22 @@ RSS-Bridge's CssSelector bridge does, from configuration::
 A selector starting with ``/``, ``./`` or ``(`` is XPath, any other is CSS. The
 link defaults to the item's first ``<a href>`` and the title to that link's
 text. Dates come from a ``datetime`` or ``content`` attribute, else the text;
-images from ``src``, ``data-src`` or the first ``srcset`` candidate.
+images from ``src``, ``data-src`` or the first ``srcset`` candidate. A page
+that holds one item only (an article page) gives that item the image it
+advertises (``og:image``, ``twitter:image``, ``link rel="image_src"``:
+``page_image``) when the selectors find none; on a list page that image is the
+site's, not a story's, and is not used.
 
 ``discover_feed`` finds the feed a page advertises (``<link rel="alternate"
 type="application/rss+xml">``), and ``extract_article`` the main text of an
-article page (trafilatura), for ``full_text = true``.
+article page (trafilatura), for ``full_text = true``, and ``article_image`` the
+image an article page advertises.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -36,7 +41,15 @@ from sources.html import sanitize, text_to_html
 from sources.remote import EntryProblem, FeedResult, RawEntry, build_item
 from sources.text import clean_text
 
-__all__ = ["FEED_TYPES", "SELECTOR_FIELDS", "discover_feed", "extract_article", "parse_page"]
+__all__ = [
+    "FEED_TYPES",
+    "SELECTOR_FIELDS",
+    "article_image",
+    "discover_feed",
+    "extract_article",
+    "page_image",
+    "parse_page",
+]
 
 SELECTOR_FIELDS = ("item", "title", "link", "date", "summary", "image")
 FEED_TYPES = (
@@ -122,6 +135,8 @@ def parse_page(
     for number, element in enumerate(elements, start=1):
         try:
             raw = _raw_entry(element, compiled.fields)
+            if raw.image is None and len(elements) == 1:
+                raw = replace(raw, image=page_image(root, url))
             built = build_item(raw, source=source, base_url=url, tz=tz, now=now)
         except EntryProblem as exc:
             result.errors.append(ParseError(source, f"{url}: item {number}: {exc}: skipped"))
@@ -194,6 +209,43 @@ def _raw_entry(element: etree._Element, fields: Mapping[str, Matcher]) -> RawEnt
         summary_html=summary_html,
         image=image,
     )
+
+
+_PAGE_IMAGE = etree.XPath(
+    "//meta[@property='og:image' or @property='og:image:url' or @property='og:image:secure_url'"
+    " or @name='twitter:image' or @name='twitter:image:src']/@content"
+    " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' image_src ')]/@href"
+)
+_IMAGE_ORDER = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+
+
+def page_image(root: etree._Element, url: str) -> str | None:
+    """The absolute URL of the image a page advertises for itself: its Open Graph
+    ``og:image``, else ``twitter:image``, else ``link rel="image_src"``; None when
+    it names none. Whether it is a web link is the item builder's to decide."""
+    found: list[tuple[int, str]] = []
+    values = _PAGE_IMAGE(root)
+    for value in values if isinstance(values, list) else []:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        owner = value.getparent() if isinstance(value, etree._ElementUnicodeResult) else None
+        name = ""
+        if owner is not None:
+            name = (owner.get("property") or owner.get("name") or "").lower()
+        rank = next((i for i, key in enumerate(_IMAGE_ORDER) if name.startswith(key)), 9)
+        found.append((rank, value.strip()))
+    if not found:
+        return None
+    return urljoin(url, min(found, key=lambda pair: pair[0])[1])
+
+
+def article_image(text: str, url: str) -> str | None:
+    """The image an article page advertises (``page_image``), for a story read in
+    full (``full_text = true``) that its feed or list page gave no image."""
+    try:
+        return page_image(parse_html(text, url), url)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def discover_feed(text: str, url: str) -> str | None:

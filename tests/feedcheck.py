@@ -930,9 +930,9 @@ def _atom_links(
     seen: dict[tuple[str, str, str], etree._Element] = {}
     for link, key in links:
         rel, link_type, hreflang = key
-        if not feed_level and rel != "alternate":
-            continue
-        if key in seen:
+        # RFC 4287 4.1.1: only one rel="alternate" per type and hreflang (hubs,
+        # enclosures and related links may repeat)
+        if key in seen and rel == "alternate":
             report.error(
                 _where(link),
                 f"two atom:link elements with rel={rel!r}, type={link_type!r} and "

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sources.arabic import normalize_key, strip_controls
+from sources.arabic import normalize_key, normalize_keys, reference_key, strip_controls
 
 ARABIC = (
     st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
@@ -69,3 +69,43 @@ def test_real_headlines_keep_their_words() -> None:
 
 def test_strip_controls_removes_bidi_only() -> None:
     assert strip_controls("\u202eليبيا\u202c\u200f 2026") == "ليبيا 2026"
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.text(ARABIC | st.sampled_from("\u2028\x85\x1c\u064b\u0640 ،«»ﻷﷲ"), max_size=40),
+        max_size=8,
+    )
+)
+def test_normalize_keys_is_normalize_key_of_each_line(lines: list[str]) -> None:
+    """One fold over all lines gives each line's own key, whatever the text holds
+    (line separators that the fold could move included)."""
+    assert normalize_keys(lines) == [normalize_key(line) for line in lines]
+
+
+def test_normalize_keys_of_real_articles() -> None:
+    import json
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "bench/data/samples/news-articles.jsonl"
+    bodies = [json.loads(row)["body"] for row in samples.read_text("utf-8").splitlines()]
+    lines = [line for body in bodies for line in body.splitlines() if line.strip()]
+    assert len(lines) > 500
+    assert normalize_keys(lines) == [reference_key(line) for line in lines]
+    assert [normalize_key(body) for body in bodies] == [reference_key(body) for body in bodies]
+
+
+ODD = st.sampled_from(
+    "\u00a0\u2007\u202f\u3000\u1680\u2028\u2029\x1c\x1d\x85\u00b4\u00a8\u0301\u0654\u0655"
+    "\ufe70\ufe72\ufe74\ufe76\u200b\u200d\u0640\u064b\u0651ΣσςİI\ufdf2\ufefb\ufb50 \t\n"
+)
+
+
+@settings(max_examples=1000)
+@given(st.text(ARABIC | ODD | st.characters(max_codepoint=0x2FFF), max_size=60))
+def test_word_by_word_keys_are_the_whole_texts(text: str) -> None:
+    """normalize_key folds word by word with a cache; the key is the one the
+    whole text folded at once gives (spaces of every kind, presentation forms that
+    decompose to a space and a mark, combining marks after a space, final sigma)."""
+    assert normalize_key(text) == reference_key(text)

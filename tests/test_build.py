@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sources.build import (
     FUTURE_SKEW,
+    MAX_ENCLOSURES,
     MAX_MARKUP_DEPTH,
     SUMMARY_CHARS,
     TITLE_CHARS,
@@ -25,7 +26,7 @@ from sources.build import (
     headline,
     summary,
 )
-from sources.item import Item
+from sources.item import Enclosure, Item
 from tests.conftest import NOW
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -46,7 +47,8 @@ def strings(item: Item) -> list[str]:
         if isinstance(value, str):
             out.append(value)
         elif isinstance(value, tuple):
-            out.extend(value)
+            for part in value:
+                out.extend([part.url, part.type] if isinstance(part, Enclosure) else [part])
     return out
 
 
@@ -140,6 +142,42 @@ def test_a_dropped_link_names_a_derived_title() -> None:
         "url 'vbscript:msgbox(1)' dropped from «" + headline(LEDE) + "»: "
         "only http and https links are published",
     )
+
+
+# -- enclosures ------------------------------------------------------------------------
+
+
+def test_enclosures_are_resolved_cleaned_and_kept_once() -> None:
+    built = make(
+        Extracted(
+            title="نشرة الأخبار الصوتية",
+            url="https://www.goud.ma/podcast/12",
+            image="https://www.goud.ma/img/12.jpg",
+            enclosures=(
+                Enclosure("audio/نشرة-12.mp3", "Audio/MPEG", 1_200_000),
+                Enclosure("https://www.goud.ma/podcast/audio/نشرة-12.mp3", "audio/mpeg", None),
+                Enclosure("https://www.goud.ma/img/12.jpg", "image/jpeg", 10),  # the image
+                Enclosure("https://cdn.goud.ma/v/12", "video", -5),
+                Enclosure("javascript:alert(1)", "audio/mpeg", 1),
+            ),
+        ),
+        base="https://www.goud.ma/feed/",
+    )
+    assert built.item.enclosures == (
+        Enclosure("https://www.goud.ma/podcast/audio/نشرة-12.mp3", "audio/mpeg", 1_200_000),
+        Enclosure("https://cdn.goud.ma/v/12", "", None),  # no type the bytes or name prove
+    )
+    assert built.warnings == (
+        "enclosure 'javascript:alert(1)' dropped from «نشرة الأخبار الصوتية»: "
+        "only http and https links are published",
+    )
+
+
+def test_a_feed_listing_thousands_of_media_files_keeps_a_few() -> None:
+    many = tuple(Enclosure(f"https://www.goud.ma/a/{n}.mp3") for n in range(5000))
+    built = make(Extracted(title="خبر", enclosures=many))
+    assert len(built.item.enclosures) == MAX_ENCLOSURES
+    assert built.item.enclosures[0] == Enclosure("https://www.goud.ma/a/0.mp3", "audio/mpeg")
 
 
 # -- markup ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feeds.identity import identify, item_id
+from feeds.identity import identify, item_id, prepare
 from sources.item import Item
 
 
@@ -72,3 +72,38 @@ def test_recurring_headline_in_another_file_is_another_story() -> None:
     today = identify(_item(title="النشرة الجوية", origin="bulletins/2026-11-28.txt"))
     tomorrow = identify(_item(title="النشرة الجوية", origin="bulletins/2026-11-29.txt"))
     assert today.id != tomorrow.id
+
+
+def _articles(count: int) -> list[str]:
+    import json
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "bench/data/samples/news-articles.jsonl"
+    rows = [json.loads(row) for row in samples.read_text("utf-8").splitlines()]
+    return [r["body"] for r in rows if len(r["body"].split()) > 80][:count]
+
+
+def test_prepare_fingerprints_as_the_store_would() -> None:
+    """Fingerprints computed where a feed is parsed are the ones the store would
+    compute itself, a sign-off shared by the batch's stories left out alike."""
+    from feeds.near import fingerprint, lines_of
+    from feeds.store.clusters import fingerprints
+    from sources.html import text_to_html
+
+    sign_off = "تابعوا آخر الأخبار المحلية والدولية على موقع صحيفة الوسط الإخبارية كل ساعة"
+    bodies = _articles(6)
+    items = [
+        _item(title=f"خبر {n}", body=text_to_html(f"{body}\n\n{sign_off}"), origin="feed")
+        for n, body in enumerate(bodies)
+    ]
+    prepared = prepare(items)
+    assert all(e.fingerprinted for e in prepared)
+    wanted = [e.id for e in prepared]
+    plain = [identify(item) for item in items]
+    assert not any(e.fingerprinted for e in plain)
+    assert fingerprints(prepared, wanted) == fingerprints(plain, wanted)
+    assert len(fingerprints(prepared, wanted)) == 6
+    # the shared sign-off is not part of them
+    alone = fingerprint(lines_of(bodies[0]))
+    assert alone is not None and prepared[0].fingerprint is not None
+    assert prepared[0].fingerprint.shingles == alone.shingles

@@ -20,7 +20,8 @@ from lxml import etree
 from feeds.atomic import STALE_AFTER, temporary_name
 from feeds.identity import Entry, identify
 from feeds.pipeline import run_once
-from feeds.publish import publish
+from feeds.publish import feed_meta, publish
+from feeds.render import SourceInfo
 from feeds.store import Store, StoredItem
 from sources.errors import PublishError
 from sources.item import Item
@@ -30,6 +31,7 @@ from tests.feedcheck import feed_files, validate_feed_file
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 FOREIGN_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
 ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://news.example.org/"
 
 
 @pytest.fixture
@@ -79,12 +81,27 @@ def _hostile(store: Store) -> list[Entry]:
     return entries
 
 
+def _published(public: Path) -> list[Path]:
+    """Every file published to be read as it is: not its compressed copies, not
+    nashra's own records (``.nashra/``)."""
+    return sorted(
+        path
+        for path in public.rglob("*")
+        if path.is_file()
+        and path.suffix not in (".gz", ".br")
+        and ".nashra" not in path.relative_to(public).parts
+    )
+
+
 def _links(public: Path) -> dict[Path, list[str]]:
     """Every link and image URL in every file published, by file."""
     found: dict[Path, list[str]] = {}
-    for path in sorted(public.rglob("*")):
-        if path.suffix == ".html":
+    for path in _published(public):
+        if path.suffix == ".opml":
+            found[path] = etree.parse(str(path)).xpath("//@xmlUrl | //@htmlUrl")
+        elif path.suffix == ".html":  # relative links, read as a browser would
             page = lxml.html.document_fromstring(path.read_bytes())
+            page.make_links_absolute(BASE + path.relative_to(public).as_posix())
             found[path] = [value for _e, _a, value, _p in page.iterlinks()]
         elif path.suffix == ".xml":
             tree = etree.parse(str(path))
@@ -125,10 +142,10 @@ def test_script_links_in_a_store_are_never_published(site: Site, opened: Store) 
 def test_control_characters_in_a_store_reach_no_output(site: Site, opened: Store) -> None:
     entries = _hostile(opened)
     publish(site.config(), opened)
-    for path in site.public.rglob("*.*"):
+    for path in _published(site.public):
         assert not FORBIDDEN.search(path.read_text("utf-8")), path
     index = lxml.html.document_fromstring((site.public / "index.html").read_bytes())
-    assert "سبها تحتفل بالمهرجان" in index.xpath("//li/a/text()")
+    assert "سبها تحتفل بالمهرجان" in index.xpath("//li//h3/a/text()")
     page = site.public / "stories" / f"{entries[2].slug}.html"
     story = lxml.html.document_fromstring(page.read_bytes())
     assert story.findtext(".//h1") == "سبها تحتفل بالمهرجان"
@@ -266,7 +283,8 @@ def test_a_withdrawn_story_leaves_the_feeds_and_its_page_says_so(site: Site, ope
 
     for path in [*feed_files(site.public), site.public / "index.html"]:
         assert PAKISTAN not in path.read_text("utf-8"), path
-        assert withdrawn["url"] not in path.read_text("utf-8"), path
+        # the index links pages relatively: look for the page's own name
+        assert withdrawn["url"].rsplit("/", 1)[-1] not in path.read_text("utf-8"), path
     feed = json.loads((site.public / "all" / "feed.json").read_text("utf-8"))
     assert len(feed["items"]) == 2
     story = lxml.html.document_fromstring(page.read_bytes())
@@ -290,3 +308,92 @@ def test_a_withdrawn_story_a_store_still_lists_is_not_published(site: Site, open
     publish(site.config(), listing)
     for path in [*feed_files(site.public), site.public / "index.html"]:
         assert "سبها" not in path.read_text("utf-8"), path
+
+
+# ------------------------------------------------ what a feed says about its delivery
+
+DELIVERY = """\
+[site]
+title = "نشرة الاختبار"
+base_url = "https://news.example.org/"
+icon = "icon.png"
+logo = "https://cdn.example.org/شعار.png"
+rights = "© نشرة الاختبار 2026"
+HUBS
+
+[[sources]]
+name = "libya"
+title = "وكالة الأنباء الليبية"
+path = "sources/*.txt"
+every = "90s"
+
+[[sources]]
+name = "wafa"
+url = "https://agency.example/ar/rss.xml"
+every = "1h"
+
+[[feeds]]
+name = "all"
+title = "كل الأخبار"
+sources = "*"
+
+[[feeds]]
+name = "libya"
+title = "أخبار ليبيا"
+sources = ["libya"]
+limit = 2
+"""
+
+
+def test_feed_meta_says_how_each_feed_is_delivered(site: Site, opened: Store) -> None:
+    site.config_path.write_text(
+        DELIVERY.replace(
+            "HUBS", 'hubs = ["https://hub.example.org/", "https://push.example.net/"]'
+        ),
+        "utf-8",
+    )
+    config = site.config()
+    everything, libya = (feed_meta(config, feed, opened) for feed in config.feeds)
+    assert everything.hubs == ("https://hub.example.org/", "https://push.example.net/")
+    assert everything.ttl_minutes == libya.ttl_minutes == 2  # 90 s, rounded up
+    assert everything.icon == "https://news.example.org/icon.png"
+    assert everything.logo == "https://cdn.example.org/شعار.png"
+    assert everything.rights == "© نشرة الاختبار 2026"
+    assert everything.stylesheet == "../feed.xsl"
+    assert everything.archive is None
+    assert everything.sources == (
+        SourceInfo("libya", "وكالة الأنباء الليبية", None),
+        SourceInfo("wafa", "wafa", "https://agency.example/ar/rss.xml"),
+    )
+    assert libya.sources == (SourceInfo("libya", "وكالة الأنباء الليبية", None),)
+    slower = DELIVERY.replace("HUBS", "").replace('every = "90s"', 'every = "3h"')
+    site.config_path.write_text(slower, "utf-8")
+    config = site.config()
+    assert [feed_meta(config, feed, opened).ttl_minutes for feed in config.feeds] == [60, 180]
+
+
+def test_feeds_and_archives_point_to_the_stylesheet(site: Site, opened: Store) -> None:
+    site.config_path.write_text(DELIVERY.replace("HUBS", ""), "utf-8")
+    _hostile(opened)  # three stories: the libya feed lists two and archives one
+    publish(site.config(), opened)
+    stylesheet = site.public / "feed.xsl"
+    assert (
+        etree.parse(str(stylesheet)).getroot().tag
+        == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
+    )
+    for path, href in [
+        (site.public / "libya" / "rss.xml", "../feed.xsl"),
+        (site.public / "libya" / "atom.xml", "../feed.xsl"),
+        (site.public / "libya" / "archive" / "2026-11.xml", "../../feed.xsl"),
+    ]:
+        tree = etree.parse(str(path))
+        pis = [
+            n
+            for n in tree.getroot().itersiblings(preceding=True)
+            if isinstance(n, etree._ProcessingInstruction)
+        ]
+        assert [pi.get("href") for pi in pis] == [href], path
+        assert (path.parent / href).resolve() == stylesheet.resolve()
+    rss = etree.parse(str(site.public / "libya" / "rss.xml"))
+    assert rss.findtext("channel/ttl") == "2"
+    assert rss.findtext("channel/copyright") == "© نشرة الاختبار 2026"

@@ -3,6 +3,7 @@ dates, and bad or hostile input. Fixtures: tests/data/remote/ (see its README)."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import fastfeedparser
@@ -10,6 +11,7 @@ import feedparser
 import pytest
 
 from sources.errors import ParseError
+from sources.item import Enclosure
 from sources.remote import FeedResult, RawEntry, build_item, decode_remote, parse_feed, sniff
 from tests.conftest import NOW, TRIPOLI
 from tests.httpserver import DATA
@@ -392,13 +394,17 @@ def test_references_to_no_character_do_not_stop_the_lenient_parser(reference: st
                 "entry 1: image 'data:image/png;base64,iVBORw0KGgo=' dropped from «كوريا \ufffd "
                 f"داعمة المغرب على الصحرا ديالو»: {DROPPED}",
                 f"entry 2: url 'vbscript:msgbox(1)' dropped from «{HRIG}»: {DROPPED}",
+                # an image enclosure is the item's image (feedparser lists it among the links)
+                f"entry 2: image 'javascript:alert(2)' dropped from «{HRIG}»: {DROPPED}",
             ],
         ),
         (
             "hostile-atom.xml",
             [
                 "entry 1: url 'java\\tscript:alert(1)' dropped from «ها المشاكل بداو. العميد "
-                f"بنعطية طار من التشكيلة الرسمية ضد اسبانيا»: {DROPPED}"
+                f"بنعطية طار من التشكيلة الرسمية ضد اسبانيا»: {DROPPED}",
+                "entry 1: image 'javascript:alert(2)' dropped from «ها المشاكل بداو. العميد "
+                f"بنعطية طار من التشكيلة الرسمية ضد اسبانيا»: {DROPPED}",
             ],
         ),
         (
@@ -451,3 +457,84 @@ def test_an_entry_with_deeply_nested_html_is_skipped_alone() -> None:
     assert errors(result) == [
         f"goud: {URL}: entry 1: HTML nested too deeply (30000 levels, at most 1000): skipped"
     ]
+
+
+# -- media files -------------------------------------------------------------------------
+
+PODCAST_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>كود</title><link>https://www.goud.ma/</link><description>أخبار{amp}</description>
+<item><title>لحريگ لسبتة: السلطات تدخلات هاد المرة</title>
+<link>https://www.goud.ma/lhrig-sebta/</link>
+<enclosure url="/audio/lhrig.mp3" length="4821337" type="audio/mpeg"/>
+<media:group>
+  <media:content url="https://www.goud.ma/video/lhrig.mp4" type="video/mp4" fileSize="91234567"/>
+  <media:content url="https://www.goud.ma/img/lhrig.jpg" medium="image"/>
+</media:group>
+<media:content url="https://www.goud.ma/docs/bayan.pdf" type="application/pdf"/>
+<media:content url="javascript:alert(1)" type="audio/mpeg"/>
+</item></channel></rss>"""
+PODCAST_MEDIA = (
+    Enclosure("https://www.goud.ma/audio/lhrig.mp3", "audio/mpeg", 4821337),
+    Enclosure("https://www.goud.ma/video/lhrig.mp4", "video/mp4", 91234567),
+    Enclosure("https://www.goud.ma/docs/bayan.pdf", "application/pdf", None),
+)
+
+
+@pytest.mark.parametrize("amp", ["", " & "], ids=["well-formed", "malformed"])
+def test_rss_enclosures_and_media_content_pass_through(amp: str) -> None:
+    """The same media whether fastfeedparser (well-formed) or feedparser (a bare &) reads it."""
+    result = parse_feed(
+        PODCAST_RSS.replace("{amp}", amp), url=URL, source="goud", tz=TRIPOLI, now=NOW
+    )
+    (item,) = result.items
+    assert item.enclosures == PODCAST_MEDIA
+    assert item.image == "https://www.goud.ma/img/lhrig.jpg"  # images stay the image
+    assert [str(n) for n in result.notices] == [
+        f"goud: {URL}: entry 1: enclosure 'javascript:alert(1)' dropped from «لحريگ لسبتة: "
+        "السلطات تدخلات هاد المرة»: only http and https links are published"
+    ]
+
+
+def test_atom_enclosure_links_keep_their_length() -> None:
+    text = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>كود</title><id>urn:goud</id>
+<updated>2026-11-21T07:00:00Z</updated>
+<entry><title>ها المشاكل بداو. العميد بنعطية طار من التشكيلة الرسمية ضد اسبانيا</title>
+<id>https://www.goud.ma/benatia/</id><updated>2026-11-21T07:00:00Z</updated>
+<link href="https://www.goud.ma/benatia/"/>
+<link rel="enclosure" href="https://www.goud.ma/audio/benatia.ogg" type="audio/ogg" length="77120"/>
+<link rel="enclosure" href="https://www.goud.ma/img/benatia.jpg" type="image/jpeg" length="5120"/>
+</entry></feed>"""
+    (item,) = parse_feed(text, url=URL, source="goud", tz=TRIPOLI, now=NOW).items
+    assert item.enclosures == (
+        Enclosure("https://www.goud.ma/audio/benatia.ogg", "audio/ogg", 77120),
+    )
+    assert item.image == "https://www.goud.ma/img/benatia.jpg"
+
+
+def test_json_feed_attachments_pass_through() -> None:
+    text = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "كود",
+            "items": [
+                {
+                    "id": "https://www.goud.ma/korea/",
+                    "url": "https://www.goud.ma/korea/",
+                    "title": "كوريا داعمة المغرب على الصحرا ديالو",
+                    "content_text": "أكدت جمهورية كوريا دعمها لجهود هيأة الأمم المتحدة.",
+                    "attachments": [
+                        {"url": "https://www.goud.ma/a/korea.m4a", "mime_type": "audio/mp4",
+                         "size_in_bytes": 3145728},
+                        {"url": "https://www.goud.ma/img/korea.png", "mime_type": "image/png"},
+                        {"url": 5, "mime_type": "audio/mp4"},
+                        "not an attachment",
+                    ],
+                }
+            ],
+        },
+        ensure_ascii=False,
+    )  # fmt: skip
+    (item,) = parse_feed(text, url=URL, source="goud", tz=TRIPOLI, now=NOW).items
+    assert item.enclosures == (Enclosure("https://www.goud.ma/a/korea.m4a", "audio/mp4", 3145728),)

@@ -21,10 +21,23 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feeds.pipeline import run_once
-from feeds.render import FeedMeta, Story, render_atom, render_json, render_rss
+from feeds.render import (
+    UPDATE_PERIODS,
+    ArchiveLinks,
+    FeedMeta,
+    SourceInfo,
+    Story,
+    render_atom,
+    render_json,
+    render_rss,
+    update_schedule,
+)
 from feeds.store import AlsoReported, Store, StoredItem
+from sources.item import Enclosure
+from sources.urls import iri_to_uri
 from tests.conftest import DATA, NOW, Site
 from tests.feedcheck import check_atom, check_json_feed, check_rss
+from tests.httpserver import Route, TestServer
 
 GOLDEN = DATA / "golden"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -429,3 +442,398 @@ def test_hostile_outlets_reach_no_feed_as_markup_or_links() -> None:
     for name, data in (("rss", out["rss"]), ("atom", out["atom"]), ("json", out["json"])):
         check = {"rss": check_rss, "atom": check_atom, "json": check_json_feed}[name]
         assert check(data.encode("utf-8")) == []
+
+
+# ------------------------------------------------------------------------------ delivery
+
+# A feed with everything FeedMeta can say (issue #8) and a story with audio, video and an
+# image. Texts are Goud.ma articles (MArSum corpus, CC BY 4.0); the media and hub made up.
+GOUD = SourceInfo(name="goud", title="كود", url="https://www.goud.ma/feed/")
+DELIVERY = replace(
+    META,
+    hubs=("https://websub.example.net/",),
+    ttl_minutes=15,
+    icon="/icon-64.png",
+    logo="https://e.org/static/logo.png",
+    rights="© 2026 نشرة، المحتوى تحت رخصة CC BY 4.0",
+    stylesheet="../feed.xsl",
+    archive=ArchiveLinks(
+        current="https://e.org/all/atom.xml",
+        prev="https://e.org/all/archive/2026-10.xml",
+        next="https://e.org/all/archive/2026-12.xml",
+        is_archive=True,
+    ),
+    sources=(GOUD, SourceInfo(name="files", title="نشرات", url=None)),
+)
+PODCAST = replace(
+    _stored("لحريگ لسبتة: السلطات تدخلات هاد المرة", "<p>ذكرت تقارير إخبارية، أن القوات "
+            "المغربية المكلفة بحماية المنفذ الحدودي منعات عشرات المهاجرين.</p>",
+            url="https://www.goud.ma/lhrig-sebta/"),
+    id="https://www.goud.ma/lhrig-sebta/",
+    source="goud",
+    slug="77aa01c9d0e2f3b4",
+    image="https://www.goud.ma/img/لحريگ.jpg",
+    enclosures=(
+        Enclosure("https://www.goud.ma/audio/lhrig.mp3", "audio/mpeg", 4821337),
+        Enclosure("https://www.goud.ma/video/lhrig", "", None),
+    ),
+)  # fmt: skip
+DELIVERY_STORIES = [
+    Story(PODCAST, "https://www.goud.ma/lhrig-sebta/"),
+    Story(replace(ALONE, source="files"), "https://e.org/stories/2f6b8d10c4e9a755.html"),
+]
+AUDIO = "https://www.goud.ma/audio/lhrig.mp3"
+VIDEO = "https://www.goud.ma/video/lhrig"
+PHOTO = "https://www.goud.ma/img/%D9%84%D8%AD%D8%B1%D9%8A%DA%AF.jpg"
+SY = "http://purl.org/rss/1.0/modules/syndication/"
+MEDIA = "http://search.yahoo.com/mrss/"
+FH = "http://purl.org/syndication/history/1.0"
+
+
+def _delivered(
+    meta: FeedMeta = DELIVERY, stories: list[Story] = DELIVERY_STORIES
+) -> dict[str, bytes]:
+    return {
+        "rss.xml": render_rss(meta, stories),
+        "atom.xml": render_atom(meta, stories),
+        "feed.json": render_json(meta, stories),
+    }
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_delivery_golden(name: str) -> None:
+    """Golden files ``delivery-<name>``, regenerated like the others; rendering is pure."""
+    data = _delivered()[name]
+    assert data == _delivered()[name]
+    golden = GOLDEN / f"delivery-{name}"
+    if os.environ.get("NASHRA_REGEN_GOLDEN"):
+        golden.write_bytes(data)
+    assert data == golden.read_bytes()
+
+
+def test_delivery_feeds_are_valid_and_parse_back() -> None:
+    out = _delivered()
+    assert check_rss(out["rss.xml"]) == []
+    assert check_atom(out["atom.xml"]) == []
+    assert check_json_feed(out["feed.json"]) == []
+    for name in ("rss.xml", "atom.xml"):
+        assert not feedparser.parse(out[name]).bozo
+        root = etree.fromstring(out[name])
+        instruction = root.getprevious()
+        assert isinstance(instruction, etree._ProcessingInstruction)
+        assert instruction.target == "xml-stylesheet"
+        assert instruction.get("type") == "text/xsl" and instruction.get("href") == "../feed.xsl"
+        assert out[name].startswith(
+            b"<?xml version='1.0' encoding='UTF-8'?>\n"
+            b'<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>\n'
+        )
+
+
+def test_rss_says_hubs_ttl_image_rights_archive_media_and_source() -> None:
+    data = _delivered()["rss.xml"]
+    channel = etree.fromstring(data).find("channel")
+    assert channel is not None
+    links = [(link.get("rel"), link.get("href")) for link in channel.findall(f"{{{ATOM}}}link")]
+    assert links == [
+        ("self", "https://e.org/all/rss.xml"),
+        ("hub", "https://websub.example.net/"),
+        ("current", "https://e.org/all/atom.xml"),
+        ("prev-archive", "https://e.org/all/archive/2026-10.xml"),
+        ("next-archive", "https://e.org/all/archive/2026-12.xml"),
+    ]
+    assert channel.findtext("ttl") == "15"
+    assert channel.findtext(f"{{{SY}}}updatePeriod") == "hourly"
+    assert channel.findtext(f"{{{SY}}}updateFrequency") == "4"
+    assert channel.find(f"{{{FH}}}archive") is not None
+    assert channel.findtext("copyright") == "© 2026 نشرة، المحتوى تحت رخصة CC BY 4.0"
+    assert [channel.findtext(f"image/{tag}") for tag in ("url", "title", "link")] == [
+        "https://e.org/static/logo.png", "كل الأخبار", "https://e.org/",
+    ]  # fmt: skip
+    podcast, alone = channel.findall("item")
+    assert [dict(e.attrib) for e in podcast.findall("enclosure")] == [
+        {"url": AUDIO, "length": "4821337", "type": "audio/mpeg"}
+    ]
+    assert [dict(m.attrib) for m in podcast.findall(f"{{{MEDIA}}}content")] == [
+        {"url": VIDEO, "type": "application/octet-stream"},
+        {"url": PHOTO, "type": "image/jpeg", "medium": "image"},
+    ]
+    source = podcast.find("source")
+    assert source is not None and source.get("url") == "https://www.goud.ma/feed/"
+    assert source.text == "كود"
+    assert alone.find("source") is None and alone.find("enclosure") is None  # a file source
+
+    parsed = feedparser.parse(data)
+    assert {link.rel for link in parsed.feed.links} >= {"self", "hub", "prev-archive"}
+    assert parsed.feed.ttl == "15" and parsed.feed.sy_updatefrequency == "4"
+    assert parsed.feed.image.href == "https://e.org/static/logo.png"
+    assert parsed.feed.rights == "© 2026 نشرة، المحتوى تحت رخصة CC BY 4.0"
+    entry = parsed.entries[0]
+    assert [(e.href, e.type, e.length) for e in entry.enclosures] == [
+        (AUDIO, "audio/mpeg", "4821337")
+    ]
+    assert [m["url"] for m in entry.media_content] == [VIDEO, PHOTO]
+    assert entry.source.title == "كود" and entry.source.href == "https://www.goud.ma/feed/"
+
+
+def test_atom_says_hubs_icons_rights_archive_enclosures_and_source() -> None:
+    data = _delivered()["atom.xml"]
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    assert [(link.rel, link.href) for link in parsed.feed.links] == [
+        ("self", "https://e.org/all/atom.xml"),
+        ("alternate", "https://e.org/"),
+        ("hub", "https://websub.example.net/"),
+        ("current", "https://e.org/all/atom.xml"),
+        ("prev-archive", "https://e.org/all/archive/2026-10.xml"),
+        ("next-archive", "https://e.org/all/archive/2026-12.xml"),
+    ]
+    assert parsed.feed.icon == "https://e.org/icon-64.png"  # relative: under the site
+    assert parsed.feed.logo == "https://e.org/static/logo.png"
+    assert parsed.feed.rights == "© 2026 نشرة، المحتوى تحت رخصة CC BY 4.0"
+    podcast, alone = parsed.entries
+    assert [(e.href, e.type, e.get("length")) for e in podcast.enclosures] == [
+        (AUDIO, "audio/mpeg", "4821337"),
+        (VIDEO, "application/octet-stream", None),
+        (PHOTO, "image/jpeg", None),
+    ]
+    assert podcast.link == "https://www.goud.ma/lhrig-sebta/"
+    assert podcast.source.title == "كود"
+    assert podcast.source.links[0].rel == "self"
+    assert podcast.source.links[0].href == "https://www.goud.ma/feed/"
+    assert "source" not in alone and alone.enclosures == []
+    root = etree.fromstring(data)
+    assert root.find(f"{{{FH}}}archive") is not None
+    assert root.index(root.find(f"{{{FH}}}archive")) < root.index(root.find(f"{{{ATOM}}}entry"))
+
+
+def test_json_feed_says_hubs_icons_and_attachments_and_no_archive() -> None:
+    feed = json.loads(_delivered()["feed.json"])
+    assert feed["hubs"] == [{"type": "WebSub", "url": "https://websub.example.net/"}]
+    assert feed["icon"] == "https://e.org/static/logo.png"
+    assert feed["favicon"] == "https://e.org/icon-64.png"
+    podcast, alone = feed["items"]
+    assert podcast["image"] == PHOTO
+    assert podcast["attachments"] == [
+        {"url": AUDIO, "mime_type": "audio/mpeg", "size_in_bytes": 4821337},
+        {"url": VIDEO, "mime_type": "application/octet-stream"},
+    ]
+    assert "attachments" not in alone
+    assert "archive" not in json.dumps(feed) and "next_url" not in feed
+
+
+def test_an_image_alone_is_the_rss_enclosure_with_length_zero() -> None:
+    photo = replace(ALONE, image="https://www.goud.ma/img/fatata", enclosures=())
+    item = etree.fromstring(render_rss(META, [Story(photo, "https://e.org/s.html")])).find(
+        "channel/item"
+    )
+    assert item is not None
+    assert [dict(e.attrib) for e in item.findall("enclosure")] == [
+        {"url": "https://www.goud.ma/img/fatata", "length": "0", "type": "image/jpeg"}
+    ]
+    assert item.find(f"{{{MEDIA}}}content") is None
+
+
+@pytest.mark.parametrize(
+    ("minutes", "period", "frequency"),
+    [
+        (5, "hourly", 12),
+        (7, "hourly", 8),
+        (60, "hourly", 1),
+        (90, "daily", 16),
+        (24 * 60, "daily", 1),
+        (2 * 24 * 60, "weekly", 3),
+        (10 * 24 * 60, "monthly", 3),
+        (400 * 24 * 60, "yearly", 1),
+    ],
+)
+def test_update_schedule_never_asks_more_often_than_the_ttl(
+    minutes: int, period: str, frequency: int
+) -> None:
+    assert update_schedule(minutes) == (period, frequency)
+    length = dict(UPDATE_PERIODS)[period]
+    assert length / frequency >= minutes or period == "yearly"
+
+
+def test_a_feed_without_delivery_settings_says_none_of_them() -> None:
+    for data in _delivered(META, [Story(ALONE, "https://e.org/s.html")]).values():
+        text = data.decode("utf-8")
+        for word in ("xml-stylesheet", "<ttl>", "hub", "sy:", "media:", "fh:", "enclosure",
+                     "<source", "<image>", "<icon>", "copyright", "rights", "favicon"):  # fmt: skip
+            assert word not in text, word
+
+
+def test_two_hubs_are_both_advertised() -> None:
+    meta = replace(META, hubs=("https://websub.example.net/", "https://hub.example.org/ws"))
+    out = _delivered(meta, [Story(ALONE, "https://e.org/s.html")])
+    for name in ("rss.xml", "atom.xml"):
+        links = feedparser.parse(out[name]).feed.links
+        assert [link.href for link in links if link.rel == "hub"] == list(meta.hubs)
+    assert [h["url"] for h in json.loads(out["feed.json"])["hubs"]] == list(meta.hubs)
+    assert check_rss(out["rss.xml"]) == []
+
+
+def test_hostile_delivery_values_are_not_published() -> None:
+    meta = replace(
+        DELIVERY,
+        hubs=("javascript:alert(1)", "https://websub.example.net/"),
+        icon="data:image/png;base64,iVBOR",
+        logo="vbscript:msgbox(1)",
+        stylesheet='x.xsl"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x',
+        rights="حقوق\x1b محفوظة",
+        sources=(SourceInfo("goud", "كود<script>", "file:///etc/passwd"),),
+    )
+    hostile = replace(
+        PODCAST,
+        enclosures=(Enclosure(" JaVaScRiPt:alert(1)", "audio/mpeg", 1),
+                    Enclosure("https://www.goud.ma/a.mp3", "<script>", -4)),
+    )  # fmt: skip
+    out = _delivered(meta, [Story(hostile, "https://www.goud.ma/lhrig-sebta/")])
+    for data in out.values():
+        assert not FOREIGN_SCHEME.search(data.decode("utf-8"))
+        assert b"<!DOCTYPE" not in data and b"<!ENTITY" not in data and b"<script" not in data
+    assert check_rss(out["rss.xml"]) == [] and check_atom(out["atom.xml"]) == []
+    assert check_json_feed(out["feed.json"]) == []
+    rss = etree.fromstring(out["rss.xml"])
+    instruction = rss.getprevious()
+    assert isinstance(instruction, etree._ProcessingInstruction)
+    href = instruction.get("href") or ""
+    assert href.startswith("x.xsl%22?%3E%3C!DOCTYPE%20x%20%5B%3C!ENTITY")
+    assert not set('"<>') & set(href)
+    assert rss.find("channel/source") is None and rss.find("channel/item/source") is None
+    assert rss.find("channel/image") is None
+    assert rss.findtext("channel/copyright") == "حقوق محفوظة"
+    assert [dict(e.attrib) for e in rss.findall("channel/item/enclosure")] == [
+        {"url": "https://www.goud.ma/a.mp3", "length": "0", "type": "audio/mpeg"}
+    ]
+    parsed = feedparser.parse(out["atom.xml"])
+    assert [link.href for link in parsed.feed.links if link.rel == "hub"] == [
+        "https://websub.example.net/"
+    ]
+    assert "icon" not in parsed.feed and "logo" not in parsed.feed
+    json_feed = json.loads(out["feed.json"])
+    assert "icon" not in json_feed and "favicon" not in json_feed
+    assert json_feed["hubs"] == [{"type": "WebSub", "url": "https://websub.example.net/"}]
+
+
+def test_a_javascript_stylesheet_is_not_published() -> None:
+    meta = replace(META, stylesheet="javascript:alert(1)")
+    assert b"xml-stylesheet" not in render_rss(meta, [])
+    absolute = replace(META, stylesheet="https://e.org/static/نشرة.xsl")
+    assert b'href="https://e.org/static/%D9%86%D8%B4%D8%B1%D8%A9.xsl"' in render_atom(absolute, [])
+
+
+# -------------------------------------------------------------------- plain-text summaries
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "أعلنت أرامكو &amp; شركاؤها عن أرباح الربع الثالث",  # a literal "&amp;" in the text
+        "سهم AT&T يرتفع 3% في بورصة نيويورك",
+        "مؤشر <مازي> يغلق على ارتفاع &copy بعد قرار المركزي",
+    ],
+)
+def test_plain_text_summaries_read_back_as_the_same_text_in_rss(summary: str) -> None:
+    """Readers take RSS's description for HTML: the summary is escaped so that decoding
+    it as HTML gives the text back, entities and angle brackets included."""
+    item = replace(ALONE, summary=summary)
+    data = render_rss(META, [Story(item, "https://e.org/s.html")])
+    assert check_rss(data) == []
+    described = etree.fromstring(data).findtext("channel/item/description") or ""
+    assert lxml.html.fragment_fromstring(described, create_parent="p").text_content() == summary
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    value = parsed.entries[0].summary
+    assert lxml.html.fragment_fromstring(value, create_parent="p").text_content() == summary
+    assert (
+        json.loads(render_json(META, [Story(item, "https://e.org/s.html")]))["items"][0]["summary"]
+        == summary
+    )  # JSON Feed's summary is plain text: as it is
+
+
+# ------------------------------------------------------------------ canonical (NFC) links
+
+# A Goud.ma link as a CMS wrote it: hamzas decomposed (alef + U+0655, waw + U+0654).
+DECOMPOSED = (
+    "https://www.goud.ma/\u0627\u0655\u0646\u0642\u0627\u0630-\u0633\u0648\u0654\u0627\u0644"
+)
+NFC_LINK = "https://www.goud.ma/%D8%A5%D9%86%D9%82%D8%A7%D8%B0-%D8%B3%D8%A4%D8%A7%D9%84"
+
+
+def test_links_are_published_in_nfc_and_ids_as_stored() -> None:
+    stored_id = iri_to_uri(DECOMPOSED)  # the identity the store gave it, long published
+    assert stored_id != NFC_LINK
+    item = replace(ALONE, id=stored_id, url=DECOMPOSED, image=DECOMPOSED + ".jpg")
+    out = _delivered(META, [Story(item, DECOMPOSED)])
+    rss = etree.fromstring(out["rss.xml"]).find("channel/item")
+    assert rss is not None
+    assert rss.findtext("link") == NFC_LINK
+    guid = rss.find("guid")
+    assert guid is not None and guid.text == stored_id
+    assert guid.get("isPermaLink") == "false"  # no longer the very link
+    assert rss.find("enclosure").get("url") == NFC_LINK + ".jpg"  # type: ignore[union-attr]
+    atom = feedparser.parse(out["atom.xml"]).entries[0]
+    assert atom.id == stored_id and atom.link == NFC_LINK
+    entry = json.loads(out["feed.json"])["items"][0]
+    assert entry["id"] == stored_id and entry["url"] == NFC_LINK
+    assert entry["image"] == NFC_LINK + ".jpg"
+
+
+# ---------------------------------------------------------- from a remote feed to the feeds
+
+
+def test_a_remote_feeds_media_reach_every_format_through_the_store(
+    site: Site, database_url: str
+) -> None:
+    """An RSS feed served on loopback, collected, stored (each real database) and
+    published: its audio enclosure, video and photo reach RSS, Atom and JSON Feed."""
+    feed = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>كود</title><link>https://www.goud.ma/</link><description>أخبار</description>
+<item><title>لحريگ لسبتة: السلطات تدخلات هاد المرة</title>
+<link>https://www.goud.ma/lhrig-sebta/</link><guid>https://www.goud.ma/lhrig-sebta/</guid>
+<description>ذكرت تقارير إخبارية، أن القوات المغربية منعات عشرات المهاجرين.</description>
+<pubDate>Sat, 28 Nov 2026 09:00:00 +0000</pubDate>
+<enclosure url="https://www.goud.ma/audio/lhrig.mp3" length="4821337" type="audio/mpeg"/>
+<media:content url="https://www.goud.ma/video/lhrig.mp4" type="video/mp4" fileSize="9123"/>
+<media:thumbnail url="https://www.goud.ma/img/lhrig.jpg"/>
+</item></channel></rss>"""
+    with TestServer() as server:
+        url = server.route("/rss.xml", Route(body=feed.encode("utf-8")))
+        site.config_path.write_text(
+            f'[site]\ntitle = "نشرة"\nbase_url = "https://news.example.org/"\n'
+            f'database = "{database_url}"\n\n[[sources]]\nname = "goud"\nurl = "{url}"\n'
+            'allow_private = true\n\n[[feeds]]\nname = "all"\ntitle = "كل الأخبار"\n'
+            'sources = "*"\n',
+            "utf-8",
+        )
+        store = Store.open(database_url)
+        try:
+            report = run_once(site.config(), store, now=NOW)
+        finally:
+            store.close()
+    assert not report.failed
+    public = site.public / "all"
+    audio = ("https://www.goud.ma/audio/lhrig.mp3", "audio/mpeg", "4821337")
+    video = ("https://www.goud.ma/video/lhrig.mp4", "video/mp4", "9123")
+    rss = feedparser.parse((public / "rss.xml").read_bytes())
+    assert [(e.href, e.type, e.length) for e in rss.entries[0].enclosures] == [audio]
+    assert [(m["url"], m.get("medium")) for m in rss.entries[0].media_content] == [
+        (video[0], "video"), ("https://www.goud.ma/img/lhrig.jpg", "image"),
+    ]  # fmt: skip
+    atom = feedparser.parse((public / "atom.xml").read_bytes())
+    assert [(e.href, e.type, e.get("length")) for e in atom.entries[0].enclosures] == [
+        audio, video, ("https://www.goud.ma/img/lhrig.jpg", "image/jpeg", None),
+    ]  # fmt: skip
+    item = json.loads((public / "feed.json").read_text("utf-8"))["items"][0]
+    assert item["image"] == "https://www.goud.ma/img/lhrig.jpg"
+    assert item["attachments"] == [
+        {"url": audio[0], "mime_type": "audio/mpeg", "size_in_bytes": 4821337},
+        {"url": video[0], "mime_type": "video/mp4", "size_in_bytes": 9123},
+    ]
+    for name, check in (
+        ("rss.xml", check_rss),
+        ("atom.xml", check_atom),
+        ("feed.json", check_json_feed),
+    ):
+        assert check((public / name).read_bytes()) == []

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from sources.urls import canonical_url, iri_to_uri, strip_tracking
+from sources.urls import (
+    canonical_url,
+    clean_media_type,
+    guess_media_type,
+    iri_to_uri,
+    strip_tracking,
+)
 
 
 def test_strip_tracking_keeps_real_parameters() -> None:
@@ -25,3 +31,39 @@ def test_malformed_urls_never_raise() -> None:
     assert canonical_url("https://x.example:8o/a?utm_source=y#f") == "https://x.example:8o/a"
     assert iri_to_uri("http://[bad/خبر").isascii()
     assert canonical_url("http://[bad").startswith("http")
+
+
+# -- canonical form (NFC) of published links ------------------------------------------
+
+# Goud.ma paths as a CMS may write them: each hamza decomposed into its base letter and a
+# combining hamza (U+0654 above, U+0655 below), which NFC composes into one letter.
+DECOMPOSED = "https://www.goud.ma/\u0627\u0655\u0646\u0642\u0627\u0630-\u0645\u0647\u0627\u062c\u0631\u064a\u0646-\u0633\u0648\u0654\u0627\u0644-\u0645\u0633\u0627\u064a\u0654\u0644"
+COMPOSED = "https://www.goud.ma/إنقاذ-مهاجرين-سؤال-مسائل"
+
+
+def test_published_links_are_in_nfc_whether_raw_or_percent_encoded() -> None:
+    expected = iri_to_uri(COMPOSED)
+    assert iri_to_uri(DECOMPOSED, nfc=True) == expected
+    assert iri_to_uri(iri_to_uri(DECOMPOSED), nfc=True) == expected  # already percent-encoded
+    assert "%D8%A5" in expected and "%D8%A4" in expected and "%D8%A6" in expected
+
+
+def test_identity_form_is_unchanged_so_stored_ids_stay_the_same() -> None:
+    """Ids and dedup keys come from the default form: a story seen again keeps its id."""
+    assert iri_to_uri(DECOMPOSED) != iri_to_uri(COMPOSED)
+    assert "%D8%A7%D9%95" in iri_to_uri(DECOMPOSED)  # alef + hamza below, as it came
+    assert canonical_url(DECOMPOSED) == iri_to_uri(DECOMPOSED)
+
+
+def test_nfc_leaves_ascii_escapes_and_non_utf8_bytes_alone() -> None:
+    url = "https://e.example/a%2Fb?q=%41%zz&r=%C7%E1"  # %C7%E1: windows-1256, not UTF-8
+    assert iri_to_uri(url, nfc=True) == iri_to_uri(url)
+
+
+def test_media_types_from_extensions_and_declarations() -> None:
+    assert guess_media_type("https://e.example/صوت/نشرة.MP3?x=1") == "audio/mpeg"
+    assert guess_media_type("https://e.example/v/1.webm") == "video/webm"
+    assert guess_media_type("https://e.example/img?id=4") is None
+    assert clean_media_type(" Audio/MPEG; charset=x") == "audio/mpeg"
+    for bad in ("image", "image/*", "mp3", "<b>/x", ""):
+        assert clean_media_type(bad) == ""

@@ -11,7 +11,7 @@ import pytest
 
 from sources import Collected, Context, Fetcher, FetchSettings, SourceSpec, collect_url
 from sources.errors import ParseError
-from sources.webpage import discover_feed, extract_article, parse_page
+from sources.webpage import article_image, discover_feed, extract_article, parse_page
 from tests.conftest import NOW, TRIPOLI
 from tests.httpserver import DATA, Route, TestServer
 
@@ -236,3 +236,66 @@ def test_script_links_and_controls_from_selectors_never_reach_an_item() -> None:
         f"«{TITLES[0]}»: {dropped}",
         f"goud: {PAGE}: item 2: image 'vbscript:msgbox(1)' dropped from «{TITLES[1]}»: {dropped}",
     ]
+
+
+# -- the image a page advertises -----------------------------------------------------------
+
+ARTICLE = (DATA / "goud-article-2.html").read_text("utf-8")
+TWITTER_IMAGE = '<meta name="twitter:image" content="https://www.goud.ma/img/twitter-2.jpg">'
+IMAGE_TAGS = TWITTER_IMAGE + '<meta property="og:image" content="/uploads/2026/11/لحريگ-سبتة.jpg">'
+
+
+def test_an_article_page_gives_its_og_image_to_its_one_item() -> None:
+    text = ARTICLE.replace("</head>", IMAGE_TAGS + "</head>")
+    url = "https://www.goud.ma/lhrig-sebta/"
+    result = parse_page(
+        text, url=url, selectors={"item": "main article", "title": "h1"}, source="goud",
+        tz=TRIPOLI, now=NOW,
+    )  # fmt: skip
+    (item,) = result.items
+    assert item.title == "لحريگ لسبتة: السلطات تدخلات هاد المرة"
+    assert item.image == "https://www.goud.ma/uploads/2026/11/لحريگ-سبتة.jpg"
+    assert article_image(text, url) == item.image
+    assert article_image(ARTICLE.replace("</head>", TWITTER_IMAGE + "</head>"), url) == (
+        "https://www.goud.ma/img/twitter-2.jpg"  # no og:image: twitter's
+    )
+    assert article_image(ARTICLE, url) is None
+
+
+def test_a_list_page_og_image_is_the_sites_not_each_storys() -> None:
+    text = LIST.replace("</head>", '<meta property="og:image" content="/logo.png"></head>')
+    result = parse_page(text, url=PAGE, selectors={"item": "article.post"}, source="goud",
+                        tz=TRIPOLI, now=NOW)  # fmt: skip
+    assert [i.image for i in result.items] == [None, None, None]
+
+
+def test_selectors_image_wins_over_the_page_image() -> None:
+    text = ARTICLE.replace("</head>", IMAGE_TAGS + "</head>").replace(
+        "<h1>", '<img src="/img/inline-2.jpg"><h1>'
+    )
+    result = parse_page(
+        text, url="https://www.goud.ma/lhrig-sebta/", selectors={"item": "main article",
+        "title": "h1", "image": "img"}, source="goud", tz=TRIPOLI, now=NOW,
+    )  # fmt: skip
+    assert result.items[0].image == "https://www.goud.ma/img/inline-2.jpg"
+
+
+def test_full_text_story_takes_its_article_image(server: TestServer, ctx: Context) -> None:
+    """A story read in full that its list page gave no image gets the one its
+    article advertises (``og:image``, resolved against the article's URL)."""
+    url = serve_site(server)
+    page = (DATA / "goud-article-2.html").read_bytes()
+    tagged = page.replace(
+        b"<head>", b'<head><meta property="og:image" content="/media/siyasa-2.jpg">', 1
+    )
+    assert tagged != page
+    server.route("/article-2.html", Route(body=tagged, content_type="text/html; charset=utf-8"))
+    without_images = tuple((k, v) for k, v in CSS.items() if k != "image")
+    spec = SourceSpec(
+        name="goud", url=url, allow_private=True, full_text=True, selectors=without_images
+    )
+    collected = collect(spec, ctx)
+    assert collected.errors == []
+    by_url = {i.url: i for i in collected.items}
+    assert by_url[server.url("/article-2.html")].image == server.url("/media/siyasa-2.jpg")
+    assert by_url[server.url("/article-3.html")].image is None

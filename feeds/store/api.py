@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from feeds.dedup import Policy
 from feeds.identity import Entry
+from feeds.store.archives import Archives
 from feeds.store.base import boundary
 from feeds.store.database import connect
 from feeds.store.files import Files
@@ -25,7 +26,7 @@ from sources.base import FileState
 from sources.errors import StoreError
 
 
-class Store(Items, Files, Schedule, Retention, Pages, Publishes):
+class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives):
     """Reads and writes the store. Open with ``Store.open(url)``.
 
     Every public method raises ``StoreError`` (naming the database, without its

@@ -40,18 +40,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
-from feeds.identity import Entry
-from feeds.near import (
-    THRESHOLD,
-    Fingerprint,
-    bands_of,
-    fingerprint,
-    lines_of,
-    resemblance,
-    shared_lines,
-    unpack,
-)
-from feeds.store.database import chunks
+from feeds.identity import Entry, body_lines
+from feeds.near import THRESHOLD, Fingerprint, bands_of, batch_fingerprints, resemblance, unpack
+from feeds.store.database import chunks, insert_rows, marks
 from feeds.store.tables import content_of, items, near_bands
 from sources.html import html_to_text
 
@@ -75,26 +66,24 @@ def body_text(body: str) -> str:
 
 
 def fingerprints(entries: Sequence[Entry], wanted: Iterable[str]) -> dict[str, Fingerprint]:
-    """Fingerprints of the ``wanted`` entries (by id) of a batch. The lines that
-    several different bodies of one file (or feed) share, a sign-off, are left out
-    of them. Short bodies have none."""
+    """Fingerprints of the ``wanted`` entries (by id) of a batch: those ``prepare``
+    computed where the batch was parsed, else computed here (``batch_fingerprints``:
+    a sign-off that several bodies of one file or feed share is left out). Short
+    bodies have none."""
     wanted = set(wanted)
     if not wanted:
         return {}
-    texts: dict[str, Any] = {}
+    if all(e.fingerprinted for e in entries):
+        return {e.id: e.fingerprint for e in entries if e.id in wanted and e.fingerprint}
+    lines: dict[str, tuple[tuple[str, str], ...]] = {}
     for e in entries:
-        if e.item.body not in texts:
-            texts[e.item.body] = lines_of(body_text(e.item.body))
-    by_origin: dict[str, dict[str, Any]] = {}
-    for e in entries:
-        by_origin.setdefault(e.item.origin, {})[e.item.body] = texts[e.item.body]
-    shared = {origin: shared_lines(bodies.values()) for origin, bodies in by_origin.items()}
+        if e.item.body not in lines:
+            lines[e.item.body] = body_lines(e)
+    fps = batch_fingerprints([(e.item.origin, lines[e.item.body]) for e in entries])
     out: dict[str, Fingerprint] = {}
-    for e in entries:
-        if e.id in wanted and e.id not in out:
-            fp = fingerprint(texts[e.item.body], shared[e.item.origin])
-            if fp is not None:
-                out[e.id] = fp
+    for e, fp in zip(entries, fps, strict=True):
+        if e.id in wanted and e.id not in out and fp is not None:
+            out[e.id] = fp
     return out
 
 
@@ -118,14 +107,17 @@ def candidates(
     conn: Connection, fps: Iterable[Fingerprint], since: datetime
 ) -> dict[int, list[Candidate]]:
     """Per band of these fingerprints: the stored, not withdrawn stories having it,
-    first seen since ``since``. Two queries, whatever the number of stories."""
+    first seen since ``since``. Two queries, whatever the number of stories (sent
+    to the driver as they are: the band lists are long)."""
     wanted = sorted({band for fp in fps for band in fp.bands})
+    after = int(since.timestamp())
     keys_of: dict[int, list[int]] = {}
     for chunk in chunks(wanted):
-        query = select(near_bands.c.band, near_bands.c.item_key).where(
-            near_bands.c.band.in_(chunk), near_bands.c.first_seen >= since
+        sql = (
+            f"SELECT band, item_key FROM near_bands WHERE band IN ({marks(conn, len(chunk))}) "
+            f"AND first_seen >= {marks(conn, 1)}"
         )
-        for band, key in conn.execute(query):
+        for band, key in conn.exec_driver_sql(sql, (*chunk, after)):
             keys_of.setdefault(band, []).append(key)
     stories: dict[int, list[Candidate]] = {}
     for chunk in chunks(sorted({key for keys in keys_of.values() for key in keys})):
@@ -168,6 +160,19 @@ def band_rows(ident: str, fp: Fingerprint, first_seen: datetime) -> list[dict[st
     ]
 
 
+BAND_COLUMNS = ("band", "first_seen", "item_key")
+
+
+def band_values(ident: str, fp: Fingerprint, first_seen: datetime) -> list[tuple[int, int, int]]:
+    """The ``near_bands`` rows of a story as plain values (``insert_bands``)."""
+    key, seen = near_key(ident), int(first_seen.timestamp())
+    return [(band, seen, key) for band in dict.fromkeys(fp.bands)]
+
+
+def insert_bands(conn: Connection, rows: Sequence[tuple[int, int, int]]) -> None:
+    insert_rows(conn, "near_bands", BAND_COLUMNS, rows)
+
+
 def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
     """Delete the band rows of these ``items`` rows (id, first_seen, shingles): their
     bands are found again from their shingles."""
@@ -202,7 +207,7 @@ def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bo
     if row.near_key is not None:
         drop_bands(conn, [row])
     if near and fp is not None:
-        conn.execute(near_bands.insert(), band_rows(ident, fp, row.first_seen))
+        insert_bands(conn, band_values(ident, fp, row.first_seen))
 
 
 def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:

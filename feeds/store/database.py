@@ -136,6 +136,24 @@ def transient(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
 
 
+def marks(conn: Connection, count: int) -> str:
+    """``count`` positional placeholders in the driver's own style, comma-separated:
+    for the few hot statements sent with ``exec_driver_sql`` (plain standard SQL
+    either database runs), where building SQLAlchemy parameters row by row costs
+    more than the database's work."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return ", ".join([mark] * count)
+
+
+def insert_rows(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert many rows of plain values (ints, text, bytes) with one driver call."""
+    if rows:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(conn, len(columns))})"
+        conn.exec_driver_sql(sql, list(rows))
+
+
 def chunks(values: Sequence[_T], size: int = 500) -> Iterator[Sequence[_T]]:
     """``values`` in slices small enough for one ``IN (…)``."""
     for start in range(0, len(values), size):

@@ -26,8 +26,9 @@ from feeds.store.base import Base, boundary
 from feeds.store.clusters import near_key
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
-from feeds.store.tables import content_of, dedup_keys, items, near_bands
+from feeds.store.tables import content_of, dedup_keys, encode_enclosures, items
 from sources.base import FileState
+from sources.item import Enclosure
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class StoredItem:
     """The other outlets' copies of this story, first seen first."""
     withdrawn_at: datetime | None = None
     """When the story disappeared from the file that still holds its siblings."""
+    enclosures: tuple[Enclosure, ...] = ()
+    """Media files (audio, video…) that pass through from the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,7 @@ def save_batch(
         decisions = _merge(conn, decisions, fps, now, policy)
     counts = {o: 0 for o in Outcome}
     new_rows: list[dict[str, Any]] = []
-    bands: list[dict[str, Any]] = []
+    bands: list[tuple[int, int, int]] = []
     touched: set[str] = set()
     for position, d in enumerate(decisions):
         counts[d.outcome] += 1
@@ -199,7 +202,7 @@ def save_batch(
             row["cluster"] = d.duplicate_of if d.outcome is Outcome.MERGED else None
             new_rows.append(row)
             if fp is not None and near:
-                bands.extend(clusters.band_rows(d.entry.id, fp, now))
+                bands.extend(clusters.band_values(d.entry.id, fp, now))
             if d.outcome is Outcome.MERGED and d.duplicate_of:
                 touched.add(d.duplicate_of)
         elif d.outcome is Outcome.UPDATED:
@@ -209,8 +212,7 @@ def save_batch(
                 touched.add(cluster)
     if new_rows:
         conn.execute(items.insert(), new_rows)
-    if bands:
-        conn.execute(near_bands.insert(), bands)
+    clusters.insert_bands(conn, bands)
     clusters.touch(conn, touched, now)
     withdrawn = corrections.withdraw(conn, gone, now)
     save_files(conn, source, file_states, now)
@@ -369,6 +371,7 @@ def _row(
         "tags": json.dumps(list(item.tags), ensure_ascii=False),
         "language": item.language,
         "image": item.image,
+        "enclosures": encode_enclosures(item.enclosures),
         "published": item.published,
         "updated": item.updated,
         "first_seen": first_seen,

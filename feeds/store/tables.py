@@ -9,7 +9,7 @@ database.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,8 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 4
-"""The number of the newest migration (``migrations/versions/0004_….py``), also
+from sources.item import Enclosure
+
+SCHEMA_VERSION = 5
+"""The number of the newest migration (``migrations/versions/0005_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
 
@@ -95,6 +97,7 @@ items = Table(
     Column("tags", Text, nullable=False, default="[]"),
     Column("language", String(35), nullable=False, default="ar"),
     Column("image", Text),
+    Column("enclosures", Text),  # JSON [[url, type, length], …]; NULL when none
     Column("published", UTCDateTime),
     Column("updated", UTCDateTime),
     Column("first_seen", UTCDateTime, nullable=False),
@@ -203,4 +206,18 @@ def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
         "tags": tuple(json.loads(row["tags"])),
         "language": row["language"],
         "image": row["image"],
+        "enclosures": decode_enclosures(row["enclosures"]),
     }
+
+
+def encode_enclosures(enclosures: Sequence[Enclosure]) -> str | None:
+    """The ``enclosures`` column of a story: JSON, or NULL when it has none."""
+    if not enclosures:
+        return None
+    return json.dumps([[e.url, e.type, e.length] for e in enclosures], ensure_ascii=False)
+
+
+def decode_enclosures(value: str | None) -> tuple[Enclosure, ...]:
+    if not value:
+        return ()
+    return tuple(Enclosure(url, kind, length) for url, kind, length in json.loads(value))

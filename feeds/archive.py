@@ -1,0 +1,405 @@
+"""RFC 5005 archives: the stories that fell out of a feed stay reachable.
+
+A feed lists its newest ``limit`` stories; the older ones it lists are published
+as archive documents, one Atom document per month, ``<feed>/archive/<YYYY-MM>.xml``,
+the month being that of the story's date (its published date, else when it was
+first seen) in UTC. Only months holding stories the subscription feed no longer
+lists have one. Each archive links ``current`` (the feed's Atom document),
+``prev-archive`` (the month before that has one) and ``next-archive`` (the
+month after), and says ``fh:archive``; the subscription feed links
+``prev-archive`` to the newest archive.
+
+An archive is rendered again only when what it is made of changes: its stories
+(one added as it falls out of the feed, edited, withdrawn), its links (a month
+gained or lost a neighbour), the feed's settings or nashra's version. What it
+was made of is kept in ``public/.nashra/archives.json`` (two fingerprints per
+month, and the id of its oldest story).
+
+Retention (``keep_days``) removes old stories from the store, not from the
+archives: once the store no longer holds a story of a month, the month's
+archive keeps the entries of the stories the store lost as they were last
+published, and is never written again because of that. Should one of its
+stories still held change (or a new one fall out of the feed), the archive is
+rendered from the stories still held and the lost ones are carried over from
+the file as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from feeds.atomic import write_if_changed
+from feeds.render import (
+    ATOM_NS,
+    ArchiveLinks,
+    FeedMeta,
+    Story,
+    published_id,
+    render_atom,
+    story_link,
+)
+from feeds.store import Store
+from feeds.store.archives import Listed
+
+ARCHIVE_DIR = "archive"
+"""The archives' folder, in each feed's folder."""
+STATE = Path(".nashra") / "archives.json"
+"""What each archive was made of, under the public folder."""
+FH_NS = "http://purl.org/syndication/history/1.0"
+ARCHIVE_RELS = ("current", "prev-archive", "next-archive")
+_ATOM = f"{{{ATOM_NS}}}"
+_OWN_IDS = "urn:nashra:id:"
+"""The prefix of an id published in nashra's own URN (``published_id``)."""
+
+try:
+    _VERSION = version("nashra")
+except PackageNotFoundError:  # a source tree never installed
+    _VERSION = "0"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What one archive document was made of when it was last written."""
+
+    stories: str
+    """Fingerprint of its stories as the store held them (ids and revisions)."""
+    document: str
+    """Fingerprint of the rest: the feed's settings, its links, nashra's version."""
+    oldest: str
+    """The id of its oldest story; empty once the store lost a story of it
+    (its entries are then kept from the file)."""
+
+
+State = dict[str, dict[str, Record]]
+"""Feed name → month (``YYYY-MM``) → record."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFile:
+    """An archive document of the run: ``data`` None when it was neither
+    rendered nor written (nothing it is made of changed)."""
+
+    path: str
+    """Path under the public folder, POSIX."""
+    url: str
+    data: bytes | None
+    written: bool
+    newest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedArchives:
+    files: tuple[ArchiveFile, ...] = ()
+    removed: tuple[str, ...] = ()
+    """Paths of archives nashra had published and no longer does."""
+    records: Mapping[str, Record] = field(default_factory=dict)
+
+    @property
+    def newest_url(self) -> str | None:
+        return next((f.url for f in self.files if f.newest), None)
+
+
+# -------------------------------------------------------------------- pure decisions
+
+
+def month_of(when: datetime) -> str:
+    """The archive month of a story's date: ``YYYY-MM`` in UTC."""
+    return when.astimezone(UTC).strftime("%Y-%m")
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next, in UTC."""
+    year, number = (int(part) for part in month.split("-"))
+    start = datetime(year, number, 1, tzinfo=UTC)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def archive_path(feed: str, month: str) -> str:
+    return f"{feed}/{ARCHIVE_DIR}/{month}.xml"
+
+
+def is_archive_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 3 and parts[1] == ARCHIVE_DIR and parts[2].endswith(".xml")
+
+
+def archived(listing: Sequence[Listed], limit: int, in_feed: set[str]) -> dict[str, list[Listed]]:
+    """The stories a feed lists past its subscription document (its first
+    ``limit``, and any it shows), by month, each month newest first."""
+    months: dict[str, list[Listed]] = {}
+    for story in listing[limit:]:
+        if story.id not in in_feed:
+            months.setdefault(month_of(story.date), []).append(story)
+    return months
+
+
+def archive_meta(meta: FeedMeta, url: str, prev: str | None, next_: str | None) -> FeedMeta:
+    """What an archive document of the feed ``meta`` says about itself."""
+    return replace(
+        meta,
+        atom_url=url,
+        hubs=(),  # an archive does not change: nothing to subscribe to
+        stylesheet=f"../{meta.stylesheet}" if meta.stylesheet else "",
+        archive=ArchiveLinks(current=meta.atom_url, prev=prev, next=next_, is_archive=True),
+    )
+
+
+def stories_fingerprint(stories: Sequence[Listed]) -> str:
+    lines = sorted(f"{s.id}\0{s.rev}" for s in stories)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
+
+
+def document_fingerprint(meta: FeedMeta) -> str:
+    return hashlib.sha256(f"{_VERSION}\0{meta!r}".encode()).hexdigest()[:32]
+
+
+EMPTY = stories_fingerprint(())
+
+
+def story_ids(published: str) -> tuple[str, ...]:
+    """The store ids an entry's published id may stand for (``published_id``
+    keeps most ids as they are, and writes the others in nashra's own URN)."""
+    if published.startswith(_OWN_IDS):
+        return (published, unquote(published[len(_OWN_IDS) :]))
+    return (published,)
+
+
+# -------------------------------------------------------------------- the state
+
+
+def load_state(public: Path) -> State:
+    """The archives' records; empty when there are none or they cannot be read
+    (every archive is then checked against its file)."""
+    try:
+        data = json.loads((public / STATE).read_text("utf-8"))
+        return {
+            feed: {
+                month: Record(str(row["stories"]), str(row["document"]), str(row["oldest"]))
+                for month, row in months.items()
+            }
+            for feed, months in data["feeds"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def dumps_state(state: State) -> bytes:
+    data = {
+        "version": 1,
+        "feeds": {
+            feed: {
+                month: {"stories": r.stories, "document": r.document, "oldest": r.oldest}
+                for month, r in sorted(months.items())
+            }
+            for feed, months in sorted(state.items())
+            if months
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+# -------------------------------------------------------------------- the files
+
+_PARSER = etree.XMLParser(
+    remove_blank_text=True, resolve_entities=False, no_network=True, huge_tree=True
+)
+_Tree = etree._ElementTree
+_Element = etree._Element
+
+
+@dataclass(slots=True)
+class _Old:
+    """An archive file as published, and its entries for the stories the store lost."""
+
+    tree: _Tree
+    carried: list[_Element]
+
+
+def _id(entry: _Element) -> str:
+    return entry.findtext(f"{_ATOM}id") or ""
+
+
+def _read(path: Path, store: Store, fresh_ids: set[str]) -> _Old | None:
+    """The archive at ``path`` and its entries for stories the store no longer
+    holds (other than ``fresh_ids``, the entries rendered anew); None when it
+    cannot be read as Atom (it is then written anew)."""
+    try:
+        tree = etree.fromstring(path.read_bytes(), _PARSER).getroottree()
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    if tree.getroot().tag != f"{_ATOM}feed":
+        return None
+    others = [e for e in tree.getroot().iterfind(f"{_ATOM}entry") if _id(e) not in fresh_ids]
+    held = store.stored_ids([i for e in others for i in story_ids(_id(e))])
+    carried = [e for e in others if not any(i in held for i in story_ids(_id(e)))]
+    return _Old(tree, carried)
+
+
+def _when(entry: _Element, name: str) -> datetime:
+    text = entry.findtext(f"{_ATOM}{name}") or entry.findtext(f"{_ATOM}updated") or ""
+    try:
+        return datetime.fromisoformat(text).astimezone(UTC)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
+def _merged(fresh: bytes, carried: Sequence[_Element]) -> _Tree:
+    """The rendered archive ``fresh`` with the ``carried`` entries of the old file
+    among its own, newest first; its ``updated`` the newest of them all."""
+    tree = etree.fromstring(fresh, _PARSER).getroottree()
+    root = tree.getroot()
+    entries = root.findall(f"{_ATOM}entry")
+    for entry in entries:
+        root.remove(entry)
+    entries += [etree.fromstring(etree.tostring(e), _PARSER) for e in carried]
+    entries.sort(key=lambda e: _when(e, "published"), reverse=True)  # stable: ties keep order
+    root.extend(entries)
+    updated = root.find(f"{_ATOM}updated")
+    if updated is not None and entries:
+        updated.text = max(entries, key=lambda e: _when(e, "updated")).findtext(f"{_ATOM}updated")
+    return tree
+
+
+def _same_document(one: _Tree, other: _Tree) -> bool:
+    """Whether two archives have the same entries (ids and ``updated``) and links."""
+
+    def shape(tree: _Tree) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        root = tree.getroot()
+        entries = sorted(
+            (_id(e), e.findtext(f"{_ATOM}updated") or "") for e in root.iterfind(f"{_ATOM}entry")
+        )
+        links = sorted(
+            (link.get("rel", ""), link.get("href", ""))
+            for link in root.iterfind(f"{_ATOM}link")
+            if link.get("rel") in ARCHIVE_RELS
+        )
+        return entries, links
+
+    return shape(one) == shape(other)
+
+
+def _bytes(tree: _Tree) -> bytes:
+    return bytes(etree.tostring(tree, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+
+
+# -------------------------------------------------------------------- a feed's archives
+
+
+def publish_archives(
+    store: Store,
+    public: Path,
+    meta: FeedMeta,
+    sources: Sequence[str],
+    limit: int,
+    in_feed: set[str],
+    records: Mapping[str, Record],
+    known: set[str],
+) -> FeedArchives:
+    """Write the archives of the feed ``meta`` (its base, without archive links)
+    that need it, and decide which it has. ``in_feed``: the ids of the stories
+    its subscription document lists; ``records``: the feed's archive records of
+    the last run; ``known``: the months of the archives the last run published
+    (the manifest's). Returns every archive it has (written or not), the ones it
+    no longer has (their files are the caller's to remove) and their records."""
+    months = archived(store.listing(sources), limit, in_feed)
+    held = store.stored_ids([r.oldest for r in records.values() if r.oldest])
+    folder = public / meta.name / ARCHIVE_DIR
+    olds: dict[str, _Old | None] = {}
+    survivors: list[str] = []
+    removed: list[str] = []
+    for month in sorted(set(months) | set(records) | known):
+        path = folder / f"{month}.xml"
+        record = records.get(month)
+        if months.get(month):
+            survivors.append(month)
+        elif not path.is_file():
+            continue
+        elif record is not None and record.oldest and record.oldest in held:
+            removed.append(month)  # its stories are all still held: withdrawn, or back in the feed
+        elif record is not None and not record.oldest and record.stories == EMPTY:
+            survivors.append(month)  # the store had lost all its stories already
+        else:
+            olds[month] = old = _read(path, store, set())
+            (survivors if old is not None and old.carried else removed).append(month)
+
+    def url(month: str) -> str:
+        return f"{meta.home_url}{meta.name}/{ARCHIVE_DIR}/{month}.xml"
+
+    files: list[ArchiveFile] = []
+    new_records: dict[str, Record] = {}
+    for index, month in enumerate(survivors):
+        prev = url(survivors[index - 1]) if index > 0 else None
+        next_ = url(survivors[index + 1]) if index + 1 < len(survivors) else None
+        doc = archive_meta(meta, url(month), prev, next_)
+        record = records.get(month)
+        lost = record is None or not record.oldest or record.oldest not in held
+        listed = months.get(month, [])
+        path = folder / f"{month}.xml"
+        data, written, new_records[month] = _archive(
+            store, path, doc, sources, month, listed, record, lost=lost, old=olds.get(month)
+        )
+        newest = index == len(survivors) - 1
+        files.append(
+            ArchiveFile(archive_path(meta.name, month), doc.atom_url, data, written, newest)
+        )
+    return FeedArchives(
+        tuple(files), tuple(archive_path(meta.name, m) for m in removed), new_records
+    )
+
+
+def _archive(
+    store: Store,
+    path: Path,
+    doc: FeedMeta,
+    sources: Sequence[str],
+    month: str,
+    listed: Sequence[Listed],
+    record: Record | None,
+    *,
+    lost: bool,
+    old: _Old | None,
+) -> tuple[bytes | None, bool, Record]:
+    """One archive document, written if what it is made of changed: its bytes
+    (None: not rendered), whether it was written, and its new record. ``lost``:
+    the store may have lost stories of it, which the file then keeps."""
+    wanted = Record(stories_fingerprint(listed), document_fingerprint(doc), "")
+    exists = path.is_file()
+    if exists and record is not None and record == replace(wanted, oldest=record.oldest):
+        return None, False, record  # nothing it is made of changed
+    stories = _stories(store, sources, month, listed, doc.home_url)
+    fresh = render_atom(doc, stories)
+    oldest = listed[-1].id if listed else ""
+    if exists and lost:
+        old = old or _read(path, store, {published_id(s.item.id) for s in stories})
+    else:
+        old = None
+    if old is None:  # all its stories are in the store (or the file is not nashra's Atom)
+        return fresh, write_if_changed(path, fresh), replace(wanted, oldest=oldest)
+    merged = _merged(fresh, old.carried)
+    keeps = replace(wanted, oldest="" if old.carried else oldest)
+    if _same_document(merged, old.tree):  # the store only lost stories of it
+        return None, False, keeps
+    data = _bytes(merged)
+    return data, write_if_changed(path, data), keeps
+
+
+def _stories(
+    store: Store, sources: Sequence[str], month: str, listed: Sequence[Listed], base: str
+) -> list[Story]:
+    """The month's archived stories, in the feed's order, with their content."""
+    if not listed:
+        return []
+    start, end = month_bounds(month)
+    wanted = {s.id for s in listed}
+    found = {i.id: i for i in store.stories_between(sources, start, end) if i.id in wanted}
+    return [Story(found[s.id], story_link(found[s.id], base)) for s in listed if s.id in found]

@@ -1,0 +1,122 @@
+"""What a feed's archives are made of (RFC 5005, see ``feeds.archive``): the
+stories a feed lists, in its order, and the stories of one stretch of time.
+
+Both list a feed's stories as ``Items.latest`` does: withdrawn stories left out,
+a near-duplicate cluster once (its representative when the feed includes its
+source), newest first, stories of one date in their source's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.engine import Connection
+
+from feeds.store.base import Base, boundary
+from feeds.store.clusters import effective_rev
+from feeds.store.database import chunks
+from feeds.store.items import StoredItem, with_clusters
+from feeds.store.tables import items
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A story a feed lists, without its content: enough to place it in the
+    feed or in an archive month, and to tell whether it changed."""
+
+    id: str
+    root: str
+    """Its cluster's representative (itself when it is one)."""
+    rev: str
+    """What its entry shows (its own revision and its cluster's changes)."""
+    date: datetime
+    """The date a feed sorts it by: its published date, else when it was first seen."""
+
+
+def _listed(names: list[str]) -> ColumnElement[bool]:
+    """A feed's stories: of its sources, not withdrawn, a cluster member only when
+    the feed does not show its representative (as ``Items.latest``)."""
+    rep = items.alias("rep")
+    shown_elsewhere = (
+        select(rep.c.id)
+        .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
+        .where(rep.c.withdrawn_at.is_(None))
+        .exists()
+    )
+    return (
+        items.c.source.in_(names)
+        & items.c.withdrawn_at.is_(None)
+        & (items.c.cluster.is_(None) | ~shown_elsewhere)
+    )
+
+
+def _in_feed_order(query: Select[Any]) -> Select[Any]:
+    return query.order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
+
+
+class Archives(Base):
+    @boundary("read the store")
+    def listing(self, source_names: Sequence[str]) -> list[Listed]:
+        """Every story a feed of these sources lists, newest first, a cluster once:
+        the first ``limit`` are what ``latest(source_names, limit)`` gives."""
+        if not source_names:
+            return []
+        names = list(source_names)
+        query = _in_feed_order(
+            select(
+                items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date
+            ).where(_listed(names))
+        )
+        found: list[Listed] = []
+        roots: set[str] = set()
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                root = row.cluster or row.id
+                if root not in roots:
+                    roots.add(root)
+                    rev = effective_rev(row.rev, row.shown_rev)
+                    found.append(Listed(row.id, root, rev, row.sort_date))
+        return found
+
+    @boundary("read the store")
+    def stories_between(
+        self, source_names: Sequence[str], start: datetime, end: datetime
+    ) -> list[StoredItem]:
+        """The stories a feed of these sources lists dated from ``start`` to before
+        ``end``, newest first, a cluster once, each with its cluster's content and
+        the other outlets that also reported it."""
+        if not source_names:
+            return []
+        names = list(source_names)
+        query = _in_feed_order(
+            select(items).where(_listed(names), items.c.sort_date >= start, items.c.sort_date < end)
+        )
+        with self.engine.connect() as conn:
+            return with_clusters(conn, _once_per_cluster(conn, query))
+
+    @boundary("read the store")
+    def stored_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these stories the store still holds (withdrawn or not): the
+        others were removed by retention (``keep_days``)."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                query = select(items.c.id).where(items.c.id.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
+
+def _once_per_cluster(conn: Connection, query: Select[Any]) -> list[Any]:
+    rows: list[Any] = []
+    roots: set[str] = set()
+    for row in conn.execute(query):
+        mapping = row._mapping
+        root = mapping["cluster"] or mapping["id"]
+        if root not in roots:
+            roots.add(root)
+            rows.append(mapping)
+    return rows
