@@ -3,7 +3,8 @@
 A feed lists its newest ``limit`` stories; the older ones it lists are published
 as archive documents, one Atom document per month, ``<feed>/archive/<YYYY-MM>.xml``,
 the month being that of the story's date (its published date, else when it was
-first seen) in UTC. Only months holding stories the subscription feed no longer
+first seen) in the site's time zone (a bulletin of 1 December in Tripoli is in
+December's archive, though it is 30 November at 22:00 UTC). Only months holding stories the subscription feed no longer
 lists have one. Each archive links ``current`` (the feed's Atom document),
 ``prev-archive`` (the month before that has one) and ``next-archive`` (the
 month after), and says ``fh:archive``; the subscription feed links
@@ -30,7 +31,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import unquote
@@ -111,16 +112,16 @@ class FeedArchives:
 # -------------------------------------------------------------------- pure decisions
 
 
-def month_of(when: datetime) -> str:
-    """The archive month of a story's date: ``YYYY-MM`` in UTC."""
-    return when.astimezone(UTC).strftime("%Y-%m")
+def month_of(when: datetime, tz: tzinfo = UTC) -> str:
+    """The archive month of a story's date: ``YYYY-MM`` in the time zone ``tz``."""
+    return when.astimezone(tz).strftime("%Y-%m")
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """The first instant of the month and of the next, in UTC."""
+def month_bounds(month: str, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next, in the time zone ``tz``."""
     year, number = (int(part) for part in month.split("-"))
-    start = datetime(year, number, 1, tzinfo=UTC)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+    start = datetime(year, number, 1, tzinfo=tz)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=tz)
     return start, end
 
 
@@ -133,13 +134,15 @@ def is_archive_path(path: str) -> bool:
     return len(parts) == 3 and parts[1] == ARCHIVE_DIR and parts[2].endswith(".xml")
 
 
-def archived(listing: Sequence[Listed], limit: int, in_feed: set[str]) -> dict[str, list[Listed]]:
+def archived(
+    listing: Sequence[Listed], limit: int, in_feed: set[str], tz: tzinfo = UTC
+) -> dict[str, list[Listed]]:
     """The stories a feed lists past its subscription document (its first
     ``limit``, and any it shows), by month, each month newest first."""
     months: dict[str, list[Listed]] = {}
     for story in listing[limit:]:
         if story.id not in in_feed:
-            months.setdefault(month_of(story.date), []).append(story)
+            months.setdefault(month_of(story.date, tz), []).append(story)
     return months
 
 
@@ -304,6 +307,7 @@ def publish_archives(
     in_feed: set[str],
     records: Mapping[str, Record],
     known: set[str],
+    tz: tzinfo = UTC,
 ) -> FeedArchives:
     """Write the archives of the feed ``meta`` (its base, without archive links)
     that need it, and decide which it has. ``in_feed``: the ids of the stories
@@ -311,7 +315,7 @@ def publish_archives(
     the last run; ``known``: the months of the archives the last run published
     (the manifest's). Returns every archive it has (written or not), the ones it
     no longer has (their files are the caller's to remove) and their records."""
-    months = archived(store.listing(sources), limit, in_feed)
+    months = archived(store.listing(sources), limit, in_feed, tz)
     held = store.stored_ids([r.oldest for r in records.values() if r.oldest])
     folder = public / meta.name / ARCHIVE_DIR
     olds: dict[str, _Old | None] = {}
@@ -346,7 +350,7 @@ def publish_archives(
         listed = months.get(month, [])
         path = folder / f"{month}.xml"
         data, written, new_records[month] = _archive(
-            store, path, doc, sources, month, listed, record, lost=lost, old=olds.get(month)
+            store, path, doc, sources, month, listed, record, lost=lost, old=olds.get(month), tz=tz
         )
         newest = index == len(survivors) - 1
         files.append(
@@ -368,6 +372,7 @@ def _archive(
     *,
     lost: bool,
     old: _Old | None,
+    tz: tzinfo = UTC,
 ) -> tuple[bytes | None, bool, Record]:
     """One archive document, written if what it is made of changed: its bytes
     (None: not rendered), whether it was written, and its new record. ``lost``:
@@ -376,7 +381,7 @@ def _archive(
     exists = path.is_file()
     if exists and record is not None and record == replace(wanted, oldest=record.oldest):
         return None, False, record  # nothing it is made of changed
-    stories = _stories(store, sources, month, listed, doc.home_url)
+    stories = _stories(store, sources, month, listed, doc.home_url, tz)
     fresh = render_atom(doc, stories)
     oldest = listed[-1].id if listed else ""
     if exists and lost:
@@ -394,12 +399,17 @@ def _archive(
 
 
 def _stories(
-    store: Store, sources: Sequence[str], month: str, listed: Sequence[Listed], base: str
+    store: Store,
+    sources: Sequence[str],
+    month: str,
+    listed: Sequence[Listed],
+    base: str,
+    tz: tzinfo = UTC,
 ) -> list[Story]:
     """The month's archived stories, in the feed's order, with their content."""
     if not listed:
         return []
-    start, end = month_bounds(month)
+    start, end = month_bounds(month, tz)
     wanted = {s.id for s in listed}
     found = {i.id: i for i in store.stories_between(sources, start, end) if i.id in wanted}
     return [Story(found[s.id], story_link(found[s.id], base)) for s in listed if s.id in found]

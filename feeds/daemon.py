@@ -206,7 +206,8 @@ class Daemon:
         poller: Poller,
         settings: DaemonSettings = DaemonSettings(),
         *,
-        expire: Callable[[datetime, datetime], tuple[int, int]] | None = None,
+        expire: Callable[[datetime, datetime, list[tuple[list[str], int]]], tuple[int, int]]
+        | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         watch: WatcherFactory | None = watch_sources,
     ) -> None:
@@ -355,7 +356,8 @@ class Daemon:
         keys_before = now - timedelta(days=max(KEEP_KEYS_DAYS, self.config.site.keep_days * 2))
         if self.expire is None:
             return
-        dropped, keys = await asyncio.to_thread(self.expire, stories_before, keys_before)
+        listed = [(self.config.feed_sources(f), f.limit) for f in self.config.feeds]
+        dropped, keys = await asyncio.to_thread(self.expire, stories_before, keys_before, listed)
         if dropped or keys:
             log.info("retention: %d stories and %d dedup keys expired", dropped, keys)
             self._mark_dirty()

@@ -83,8 +83,11 @@ def item_id(item: Item) -> str:
     return f"urn:nashra:{item.source}:{digest}"
 
 
-def content_key(item: Item) -> str:
-    return _digest(normalize_key(item.title), normalize_key(html_to_text(item.body)))
+def content_key(item: Item, body_text: str | None = None) -> str:
+    """The key of the story's normalised title and body (``body_text``: the body
+    as text, when the caller has it already)."""
+    text = html_to_text(item.body) if body_text is None else body_text
+    return _digest(normalize_key(item.title), normalize_key(text))
 
 
 def revision(item: Item) -> str:
@@ -104,12 +107,12 @@ def revision(item: Item) -> str:
     )
 
 
-def identify(item: Item) -> Entry:
+def identify(item: Item, body_text: str | None = None) -> Entry:
     ident = item_id(item)
     keys = [f"id:{_digest(ident)}"]
     if item.url:
         keys.append(f"url:{_digest(canonical_url(item.url))}")
-    ckey = content_key(item)
+    ckey = content_key(item, body_text)
     keys.append(f"text:{ckey}")
     return Entry(
         id=ident,
@@ -121,17 +124,22 @@ def identify(item: Item) -> Entry:
     )
 
 
-def body_lines(entry: Entry) -> tuple[tuple[str, str], ...]:
+def body_lines(entry: Entry, body_text: str | None = None) -> tuple[tuple[str, str], ...]:
     """The lines of the entry's body as text, with their keys (``near.lines_of``)."""
-    return lines_of(html_to_text(entry.item.body)) if entry.item.body else ()
+    if body_text is None:
+        body_text = html_to_text(entry.item.body) if entry.item.body else ""
+    return lines_of(body_text) if body_text else ()
 
 
 def prepare(items: Sequence[Item]) -> list[Entry]:
     """The identities and near-duplicate fingerprints of one batch of a source's
     items. Run where the source is parsed (a worker process for URL sources), so
     that the store's write transaction only looks up and writes."""
-    entries = [identify(item) for item in items]
-    fps = batch_fingerprints([(e.item.origin, body_lines(e)) for e in entries])
+    texts = [html_to_text(item.body) if item.body else "" for item in items]
+    entries = [identify(item, text) for item, text in zip(items, texts, strict=True)]
+    fps = batch_fingerprints(
+        [(e.item.origin, body_lines(e, text)) for e, text in zip(entries, texts, strict=True)]
+    )
     return [
         replace(e, fingerprint=fp, fingerprinted=True) for e, fp in zip(entries, fps, strict=True)
     ]

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
-from feeds.render import FeedMeta, Story, also_html, direction, publishable_story
+from feeds.render import FeedMeta, Story, also_html, changed_at, direction, publishable_story
 from feeds.store import StoredItem
 from sources.build import summary
 from sources.dates import format_rfc3339
@@ -280,7 +280,8 @@ def render_index(
         for story in stories[:per_feed]:
             story = publishable_story(story, meta.home_url)
             item = _with_titles(story.item, source_titles)
-            newest = max(newest or item.published, item.published)
+            changed = changed_at(story.item)
+            newest = max(newest or changed, changed)
             listed.append(
                 _Listed(
                     item,

@@ -186,6 +186,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
             {s.item.id for s in stories},
             old_archives.get(feed.name, {}),
             ledger.archive_months(feed.name),
+            config.site.tz,
         )
         for archive in made.files:
             ledger.add_archive(archive, max_age)
@@ -231,7 +232,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
     site_age = _seconds(min((config.feed_every(f) for f in config.feeds), default=300.0))
     ledger.write(INDEX, index, max_age=site_age)
     opml = render_opml(config.site.title, base, [meta for meta, _ in rendered])
-    ledger.write(OPML, opml, max_age=site_age)
+    ledger.write(OPML, opml, max_age=site_age, cors=True)  # read by web feed readers too
     if stylesheet is not None:
         ledger.write(STYLESHEET, stylesheet, max_age=STYLESHEET_MAX_AGE)
     _remove_unconfigured(ledger, {f.name for f in config.feeds}, old_archives)

@@ -399,8 +399,18 @@ def update_schedule(minutes: int) -> tuple[str, int]:
     return "yearly", 1
 
 
+def changed_at(item: StoredItem) -> datetime:
+    """When a story last changed what a feed shows: its source's date, or the time
+    nashra first saw it when later (a story dated this morning that arrives now
+    changes the feed now)."""
+    return max(item.updated, item.first_seen)
+
+
 def _updated(meta: FeedMeta, stories: Sequence[Story]) -> datetime:
-    return max((s.item.updated for s in stories), default=meta.fallback_updated)
+    """The feed's own date (``lastBuildDate``, ``updated``): when its newest change
+    came, so that readers comparing it see every new story; from the store, never
+    the clock, so that an unchanged feed renders to the same bytes."""
+    return max((changed_at(s.item) for s in stories), default=meta.fallback_updated)
 
 
 @dataclass(frozen=True, slots=True)

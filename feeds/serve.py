@@ -257,6 +257,10 @@ class Variant:
     """Headers of a 200."""
     not_modified: tuple[Header, ...]
     """Headers of a 304."""
+    ok_for_browser: tuple[Header, ...] | None = None
+    """Headers of a 200 to a browser (``Accept: text/html``) for an RSS or Atom
+    document: typed ``application/xml``, the only XML type browsers style with its
+    ``<?xml-stylesheet?>`` (they show ``application/rss+xml`` as raw text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +451,7 @@ def _common_headers(rel: str, modified: int, published: Published | None) -> lis
     headers: list[Header] = [
         (b"last-modified", email.utils.formatdate(modified, usegmt=True).encode("ascii")),
         (b"cache-control", f"public, max-age={max_age}".encode("ascii")),
-        (b"vary", b"Accept-Encoding"),
+        (b"vary", b"Accept-Encoding, Accept" if _styled(rel) else b"Accept-Encoding"),
     ]
     if published is not None:
         for rel_name, url in published.links:
@@ -476,7 +480,25 @@ def _make_variant(
     ]
     if encoding:
         ok.append((b"content-encoding", encoding.encode("ascii")))
-    return Variant(encoding, path, sig, body, tuple(ok), (tag, *common))
+    browser = None
+    if _styled(rel):
+        browser = tuple((name, BROWSER_XML if name == b"content-type" else v) for name, v in ok)
+    return Variant(encoding, path, sig, body, tuple(ok), (tag, *common), browser)
+
+
+BROWSER_XML = b"application/xml; charset=utf-8"
+_STYLED = ("application/rss+xml", "application/atom+xml")
+
+
+def _styled(rel: str) -> bool:
+    """Whether the file is an RSS or Atom document (which carries the stylesheet)."""
+    return content_type(rel).startswith(_STYLED)
+
+
+def wants_html(accept: bytes | None) -> bool:
+    """Whether a request comes from a browser navigating to the URL: its ``Accept``
+    names ``text/html`` (feed readers ask for feed types, XML or anything)."""
+    return accept is not None and b"text/html" in accept.lower()
 
 
 # -- the application -----------------------------------------------------------------
@@ -530,9 +552,11 @@ class PublicApp:
         entry = files.get(rel)
         if entry is None:
             return await _answer(send, NOT_FOUND, head)
-        accept = none_match = since = None
+        accept = none_match = since = types = None
         for name, value in scope["headers"]:
-            if name == b"accept-encoding":
+            if name == b"accept":
+                types = value
+            elif name == b"accept-encoding":
                 accept = value if accept is None else accept + b"," + value
             elif name == b"if-none-match":
                 none_match = value if none_match is None else none_match + b"," + value
@@ -564,7 +588,10 @@ class PublicApp:
                 await send({"type": "http.response.start", "status": 200, "headers": variant.ok})
                 await _stream(handle, variant.signature[2], send)
             return None
-        await send({"type": "http.response.start", "status": 200, "headers": variant.ok})
+        ok = variant.ok
+        if variant.ok_for_browser is not None and wants_html(types):
+            ok = variant.ok_for_browser
+        await send({"type": "http.response.start", "status": 200, "headers": ok})
         await send({"type": "http.response.body", "body": b"" if head else variant.body})
         return None
 

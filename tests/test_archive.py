@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 from lxml import etree
@@ -16,6 +17,7 @@ from feeds.manifest import load as load_manifest
 from feeds.pipeline import run_once
 from feeds.publish import publish
 from feeds.store import Store
+from feeds.store.tables import items
 from tests.conftest import NOW, Site
 from tests.feedcheck import check_atom, check_feed_file
 from tests.test_publish import EU_HEADLINE, _agency_copy
@@ -47,8 +49,8 @@ DATES = {
     "w2": "2026-09-20T10:00:00+00:00",
     "w3": "2026-10-03T10:00:00+00:00",
     "w4": "2026-10-18T10:00:00+00:00",
-    # 1 November in Tripoli, still 31 October in UTC: archived in October
-    "w5": "2026-11-01T01:30:00+02:00",
+    # the last half hour of October in Tripoli: archived in October (the site's month)
+    "w5": "2026-10-31T23:30:00+02:00",
     "w6": "2026-11-10T10:00:00+00:00",
     "w7": "2026-11-15T10:00:00+00:00",
     "w8": "2026-11-20T10:00:00+00:00",
@@ -155,13 +157,17 @@ def test_stories_out_of_the_feed_are_archived_by_month(site: Site, store: Store)
     assert entry.links == (("self", BASE + "archive/2026-09.xml"),)
 
 
-def test_months_are_utc_months() -> None:
-    tripoli_midnight = datetime.fromisoformat("2026-11-01T01:30:00+02:00")
-    assert month_of(tripoli_midnight) == "2026-10"
-    assert month_bounds("2026-12") == (
-        datetime(2026, 12, 1, tzinfo=UTC),
-        datetime(2027, 1, 1, tzinfo=UTC),
-    )
+def test_months_are_the_sites_months() -> None:
+    """A story of the first hours of a month in the site's zone is in that month's
+    archive, though UTC still says the month before."""
+    riyadh = ZoneInfo("Asia/Riyadh")
+    just_after_midnight = datetime.fromisoformat("2026-12-01T00:30:00+03:00")
+    assert month_of(just_after_midnight, riyadh) == "2026-12"
+    assert month_of(just_after_midnight) == "2026-11"  # UTC, the default
+    start, end = month_bounds("2026-12", riyadh)
+    assert start == datetime(2026, 11, 30, 21, tzinfo=UTC)
+    assert end == datetime(2026, 12, 31, 21, tzinfo=UTC)
+    assert start <= just_after_midnight < end
 
 
 def test_a_closed_month_is_written_again_only_when_a_story_in_it_changes(
@@ -199,7 +205,10 @@ def test_archives_outlive_their_stories_in_the_store(site: Site, store: Store) -
     october = (wire.archive / "2026-10.xml").read_bytes()
     before = wire.stamps()
 
-    # retention (keep_days) removes w1, w2 and w3 from the store
+    # retention (keep_days) removes w1, w2 and w3 from the store, once they are old
+    # by their date and by the time they were first seen
+    with store.engine.begin() as conn:
+        conn.execute(items.update().values(first_seen=items.c.sort_date))
     dropped, _ = store.expire(datetime(2026, 10, 10, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
     assert dropped == 3
     wire.run(NOW + timedelta(hours=1))

@@ -91,13 +91,30 @@ def test_second_run_with_nothing_new_touches_no_file(site: Site) -> None:
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
 
 
-def test_feed_date_is_newest_story_not_run_time(site: Site) -> None:
+def test_feed_date_is_its_newest_change_not_run_time(site: Site) -> None:
+    """The feed's date is when its newest story arrived (or its source's date if
+    later), never the time of a run: a run with nothing new leaves the bytes
+    alone, and a story dated earlier than those listed still moves the date."""
     site.write("goud.jsonl", GOUD)
     _run(site, NOW)
-    rss = feedparser.parse((site.public / "all" / "rss.xml").read_bytes())
-    # 09:30 in Tripoli (UTC+2) is 07:30 UTC
-    assert rss.feed.updated_parsed[:5] == (2026, 11, 29, 7, 30)
+    rss_path = site.public / "all" / "rss.xml"
+    rss = feedparser.parse(rss_path.read_bytes())
+    assert rss.feed.updated_parsed[:5] == (NOW.year, NOW.month, NOW.day, NOW.hour, NOW.minute)
+    # 09:30 in Tripoli (UTC+2) is 07:30 UTC: the story keeps its own date
     assert rss.entries[0].published_parsed[:5] == (2026, 11, 29, 7, 30)
+    first = rss_path.read_bytes()
+    _run(site, NOW + timedelta(hours=1))
+    assert rss_path.read_bytes() == first
+
+    older = GOUD.replace("goud-1", "goud-0").replace("09:30", "06:15")
+    older = older.replace("كوريا داعمة المغرب على الصحرا ديالو", "البرلمان يصادق على قانون المالية")
+    older = older.replace("أكدت جمهورية كوريا", "صادق مجلس النواب بالأغلبية")
+    site.write("goud.jsonl", GOUD + older)
+    later = NOW + timedelta(hours=2)
+    _run(site, later)
+    rss = feedparser.parse(rss_path.read_bytes())
+    assert len(rss.entries) == 2
+    assert rss.feed.updated_parsed[:4] == (later.year, later.month, later.day, later.hour)
 
 
 def test_undated_story_keeps_first_seen_time(site: Site) -> None:

@@ -44,6 +44,7 @@ from feeds.serve import (
 )
 from tests.conftest import Site
 from tests.feedcheck import assert_valid_feed
+from tests.test_daemon import DAEMON_TOML
 
 HEADLINES = Path(__file__).parents[1] / "bench" / "data" / "samples" / "headline-pairs.jsonl"
 NASHRA = str(Path(sys.executable).with_name("nashra"))
@@ -187,7 +188,7 @@ def test_a_feed_goes_out_with_the_headers_its_manifest_row_gives(
     assert got.headers["cache-control"] == "public, max-age=600"
     assert got.lists["link"] == [f'<{SELF}>; rel="self"', f'<{HUB}>; rel="hub"']
     assert got.headers["access-control-allow-origin"] == "*"
-    assert got.headers["vary"] == "Accept-Encoding"
+    assert got.headers["vary"] == "Accept-Encoding, Accept"
     assert "content-encoding" not in got.headers
     assert int(got.headers["content-length"]) == len(got.body) == row.size
     parsed = feedparser.parse(got.body)
@@ -210,6 +211,32 @@ def test_content_types_and_cors(serve: Client, path: str, content_type: str, cor
     assert got.status == 200
     assert got.headers["content-type"] == content_type
     assert ("access-control-allow-origin" in got.headers) is cors
+
+
+@pytest.mark.parametrize(
+    ("path", "feed_type"),
+    [("/news/atom.xml", "application/atom+xml"), ("/news/rss.xml", "application/rss+xml")],
+)
+def test_a_browser_gets_rss_and_atom_as_xml_it_styles(
+    serve: Client, path: str, feed_type: str
+) -> None:
+    """A browser navigating to a feed (``Accept: text/html…``) gets it typed
+    ``application/xml``, which it renders with the feed's stylesheet; the same
+    bytes, ETag and caching. A feed reader keeps the feed type."""
+    chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    browser = serve(path, Accept=chromium, Accept_Encoding="gzip, deflate, br")
+    reader = serve(path, Accept="application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1")
+    assert browser.status == reader.status == 200
+    assert browser.headers["content-type"] == "application/xml; charset=utf-8"
+    assert reader.headers["content-type"] == f"{feed_type}; charset=utf-8"
+    assert browser.headers["vary"] == reader.headers["vary"] == "Accept-Encoding, Accept"
+    assert browser.headers["content-encoding"] == "br"
+    assert browser.headers["etag"].strip('"').removesuffix("-br") == reader.headers["etag"].strip(
+        '"'
+    )
+    json_feed = serve("/news/feed.json", Accept=chromium)
+    assert json_feed.headers["content-type"] == "application/feed+json; charset=utf-8"
+    assert json_feed.headers["vary"] == "Accept-Encoding"
 
 
 def test_a_file_the_manifest_does_not_list_is_hashed_and_dated_by_the_disk(
@@ -263,7 +290,7 @@ def test_the_copy_sent_follows_accept_encoding(
     identity = public.rows["news/rss.xml"].etag
     assert got.status == 200
     assert got.headers.get("content-encoding", "") == expected
-    assert got.headers["vary"] == "Accept-Encoding"
+    assert got.headers["vary"] == "Accept-Encoding, Accept"
     if expected == "gzip":
         assert gzip.decompress(got.body) == original
         assert got.headers["etag"] == identity[:-1] + '-gz"'
@@ -351,7 +378,7 @@ def test_if_none_match_answers_304_for_any_representation_of_the_content(
         assert got.body == b""
         assert got.headers["etag"] == expected
         assert got.headers["cache-control"] == "public, max-age=600"
-        assert got.headers["vary"] == "Accept-Encoding"
+        assert got.headers["vary"] == "Accept-Encoding, Accept"
         assert len(got.lists["link"]) == 2
         assert "content-length" not in got.headers or got.headers["content-length"] == "0"
     for other in ('"e0e0"', tag.strip('"'), '"' + "0" * 32 + '-gz"', ""):
@@ -681,24 +708,6 @@ def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
         [NASHRA, "run", "--serve", "localhost"], cwd=tmp_path, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "HOST:PORT" in bad.stderr
-
-
-DAEMON_TOML = """\
-[site]
-title = "نشرة الاختبار"
-base_url = "https://news.example.org/"
-timezone = "Africa/Tripoli"
-
-[[sources]]
-name = "inbox"
-path = "sources/*.txt"
-every = "1s"
-
-[[feeds]]
-name = "all"
-title = "كل الأخبار"
-sources = "*"
-"""
 
 
 def test_nashra_run_serves_what_it_publishes_from_its_own_process(site: Site) -> None:

@@ -207,6 +207,34 @@ def test_expire_keeps_dedup_keys_longer_than_stories(store: Store) -> None:
     )
 
 
+def test_expire_keeps_a_back_catalogue_and_what_feeds_still_list(store: Store) -> None:
+    """Stories dated long ago but seen today stay; a quiet feed keeps the stories it
+    lists however old; the rest of the old ones go."""
+    spring = datetime(2026, 4, 1, 8, tzinfo=UTC)
+    archive = [
+        _entry(f"أرشيف الحصاد رقم {n}", published=spring + timedelta(days=n), source="hasad")
+        for n in range(6)
+    ]
+    store.save_batch("hasad", archive, now=NOW)  # a back catalogue imported today
+    cutoff = NOW - timedelta(days=30)
+    assert store.expire(cutoff, cutoff) == (0, 0)
+    assert store.count(["hasad"]) == 6
+
+    quiet = [
+        _entry(f"بلدية غات تعلن رقم {n}", published=spring + timedelta(days=n), source="ghat")
+        for n in range(5)
+    ]
+    store.save_batch("ghat", quiet, now=spring + timedelta(days=5))  # seen in spring
+    later = NOW + timedelta(days=60)
+    gone, _ = store.expire(later - timedelta(days=30), cutoff, [(["ghat"], 2), (["hasad"], 1)])
+    assert gone == 3 + 5  # all but the feeds' two newest and one newest
+    assert [i.title for i in store.latest(["ghat"], 10)] == [
+        "بلدية غات تعلن رقم 4",
+        "بلدية غات تعلن رقم 3",
+    ]
+    assert [i.title for i in store.latest(["hasad"], 10)] == ["أرشيف الحصاد رقم 5"]
+
+
 def test_many_new_sources_are_spread_over_their_interval(store: Store) -> None:
     store.sync_sources([_spec(f"s{n:04d}", every=300) for n in range(1000)], NOW)
     due_now = store.claim_due(NOW, limit=5000, lease=3600)

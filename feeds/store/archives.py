@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import effective_rev
 from feeds.store.database import chunks
-from feeds.store.items import StoredItem, with_clusters
+from feeds.store.items import StoredItem, in_feed_order, listed_in_feed, with_clusters
 from feeds.store.tables import items
 
 
@@ -37,27 +37,6 @@ class Listed:
     """The date a feed sorts it by: its published date, else when it was first seen."""
 
 
-def _listed(names: list[str]) -> ColumnElement[bool]:
-    """A feed's stories: of its sources, not withdrawn, a cluster member only when
-    the feed does not show its representative (as ``Items.latest``)."""
-    rep = items.alias("rep")
-    shown_elsewhere = (
-        select(rep.c.id)
-        .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
-        .where(rep.c.withdrawn_at.is_(None))
-        .exists()
-    )
-    return (
-        items.c.source.in_(names)
-        & items.c.withdrawn_at.is_(None)
-        & (items.c.cluster.is_(None) | ~shown_elsewhere)
-    )
-
-
-def _in_feed_order(query: Select[Any]) -> Select[Any]:
-    return query.order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
-
-
 class Archives(Base):
     @boundary("read the store")
     def listing(self, source_names: Sequence[str]) -> list[Listed]:
@@ -66,10 +45,10 @@ class Archives(Base):
         if not source_names:
             return []
         names = list(source_names)
-        query = _in_feed_order(
+        query = in_feed_order(
             select(
                 items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date
-            ).where(_listed(names))
+            ).where(listed_in_feed(names))
         )
         found: list[Listed] = []
         roots: set[str] = set()
@@ -92,8 +71,10 @@ class Archives(Base):
         if not source_names:
             return []
         names = list(source_names)
-        query = _in_feed_order(
-            select(items).where(_listed(names), items.c.sort_date >= start, items.c.sort_date < end)
+        query = in_feed_order(
+            select(items).where(
+                listed_in_feed(names), items.c.sort_date >= start, items.c.sort_date < end
+            )
         )
         with self.engine.connect() as conn:
             return with_clusters(conn, _once_per_cluster(conn, query))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.dedup import Decision, Mode, Outcome, Policy, decide
@@ -112,21 +112,7 @@ class Items(Base):
         out, a near-duplicate cluster once (see ``feeds.store.clusters``)."""
         if not source_names or limit <= 0:
             return []
-        names = list(source_names)
-        rep = items.alias("rep")
-        shown_elsewhere = (
-            select(rep.c.id)
-            .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
-            .where(rep.c.withdrawn_at.is_(None))
-            .exists()
-        )
-        query = (
-            select(items)
-            .where(items.c.source.in_(names), items.c.withdrawn_at.is_(None))
-            .where(items.c.cluster.is_(None) | ~shown_elsewhere)
-            # stories of one date keep the order their source gave (a bulletin's lead first)
-            .order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
-        )
+        query = in_feed_order(select(items).where(listed_in_feed(list(source_names))))
         rows: list[Any] = []
         clusters: set[str] = set()
         with self.engine.connect() as conn:
@@ -160,6 +146,29 @@ class Items(Base):
             query = query.where(items.c.source.in_(list(source_names)))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
+
+
+def listed_in_feed(names: list[str]) -> ColumnElement[bool]:
+    """A feed's stories: of its sources, not withdrawn, a cluster member only when
+    the feed does not show its representative (a cluster is listed once)."""
+    rep = items.alias("rep")
+    shown_elsewhere = (
+        select(rep.c.id)
+        .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
+        .where(rep.c.withdrawn_at.is_(None))
+        .exists()
+    )
+    return (
+        items.c.source.in_(names)
+        & items.c.withdrawn_at.is_(None)
+        & (items.c.cluster.is_(None) | ~shown_elsewhere)
+    )
+
+
+def in_feed_order(query: Select[Any]) -> Select[Any]:
+    """Newest first; stories of one date keep the order their source gave (a
+    bulletin's lead first)."""
+    return query.order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
 
 
 def save_batch(
