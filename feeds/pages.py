@@ -84,6 +84,16 @@ def arabic_date(when: datetime, tz: ZoneInfo) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
 
 
+def story_date(when: datetime, tz: ZoneInfo) -> str:
+    """A story's date as pages show it: ``arabic_date``, without a time when the
+    source gave only a day (a bulletin's header date, read as midnight in ``tz``):
+    «2 ديسمبر 2026», never an invented «00:00»."""
+    local = when.astimezone(tz)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    return arabic_date(when, tz)
+
+
 def relative_link(url: str, base_url: str, depth: int) -> str:
     """``url`` as seen from a page ``depth`` folders under the public root, when
     it is a file of the site (under ``base_url``): ``stories/x.html`` from the
@@ -226,7 +236,7 @@ def render_story(
         description=_summary(item),
         standfirst=_standfirst(item),
         published_iso=format_rfc3339(item.published),
-        published_text=arabic_date(item.published, tz),
+        published_text=story_date(item.published, tz),
         also=also_html(item.also),
         withdrawn_iso=format_rfc3339(withdrawn) if withdrawn else None,
         withdrawn_text=arabic_date(withdrawn, tz) if withdrawn else None,
@@ -287,7 +297,7 @@ def render_index(
                     item,
                     relative_link(story.link, base, 0),
                     format_rfc3339(item.published),
-                    arabic_date(item.published, tz),
+                    story_date(item.published, tz),
                     _summary(item),
                 )
             )

@@ -29,6 +29,7 @@ from feeds.pages import (
     relative_link,
     render_index,
     render_story,
+    story_date,
     template_source,
 )
 from feeds.render import FeedMeta, Story, render_atom, render_rss
@@ -486,6 +487,18 @@ def test_dates_are_written_one_way_everywhere() -> None:
     assert story.xpath("//header//time/text()") == ["29 نوفمبر 2026، 10:00"]
     assert "29 نوفمبر 2026، 10:00" in index.xpath("//li//time/text()")
     assert arabic_date(datetime(2026, 12, 2, 21, 53, tzinfo=UTC), TRIPOLI) == "2 ديسمبر 2026، 23:53"
+
+
+def test_a_story_dated_by_its_day_only_shows_no_invented_time() -> None:
+    """A bulletin's header gives a day, read as midnight in the site's zone: the
+    page says the day, not «00:00»; a story really published at midnight UTC is
+    02:00 in Tripoli and keeps its time."""
+    riyadh = ZoneInfo("Asia/Riyadh")
+    header_day = datetime(2026, 11, 30, 21, tzinfo=UTC)  # 1 December, 00:00 in Riyadh
+    assert story_date(header_day, riyadh) == "1 ديسمبر 2026"
+    assert arabic_date(header_day, riyadh) == "1 ديسمبر 2026، 00:00"
+    assert story_date(datetime(2026, 12, 1, tzinfo=UTC), TRIPOLI) == "1 ديسمبر 2026، 02:00"
+    assert story_date(header_day.replace(second=1), riyadh) == "1 ديسمبر 2026، 00:00"
 
 
 def test_the_pages_fingerprint_follows_what_a_page_shows() -> None:
