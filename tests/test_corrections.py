@@ -116,3 +116,33 @@ def test_is_correction_rules() -> None:
     assert is_correction(v("امتحانات الباكالوريا"), v("امتحانات البكالوريا"), 0.5)
     assert not is_correction(v("الحكومة تعلن رفع الأسعار"), v("الحكومة تنفي رفع الأسعار"), 0.5)
     assert not is_correction(v("", ""), v("", ""), 0.5)
+
+
+def test_a_correction_of_a_story_another_outlet_published_first(store: Store) -> None:
+    """The bulletin's copy of an agency story is a member of the cluster the wire's
+    copy leads; correcting its headline updates the member (same id), the cluster
+    stays one entry, and its "also reported by" shows the new headline."""
+    body = LONG[3]["body"]
+    wire = identify(
+        Item(
+            title=LONG[3]["title"],
+            body=f"<p>{body}</p>",
+            source="wire",
+            url="https://wire.example/ar/1",
+            origin="https://wire.example/ar/rss.xml",
+        )
+    )
+    store.save_batch("wire", [wire], now=NOW)
+    ours = _story("نسخة النشرة من خبر الوكالة", body)
+    first = _read(store, [ours], NOW + timedelta(minutes=5))
+    assert (first.new, first.merged) == (0, 1)
+
+    fixed = _story("نسخة النشرة المصححة من خبر الوكالة", body)
+    again = _read(store, [fixed], LATER)
+    assert (again.updated, again.new, again.merged, again.withdrawn) == (1, 0, 0, 0)
+    assert store.count(["bulletin"]) == 1  # the same story, under its first id
+    [entry] = store.latest(["wire", "bulletin"], 10)
+    assert entry.id == wire.id
+    assert [m.title for m in entry.also] == ["نسخة النشرة المصححة من خبر الوكالة"]
+    assert [m.source for m in entry.also] == ["bulletin"]
+    assert entry.updated >= LATER  # the entry shows something new
