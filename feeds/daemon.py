@@ -132,14 +132,17 @@ class InProcessPoller:
 
     async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport:
         ctx = await asyncio.to_thread(context_for, config, self.store, now, spec.name)
+        topics = config.topics()
         if spec.url is None:
-            return await asyncio.to_thread(collect_source, spec, ctx, self.store)
+            return await asyncio.to_thread(collect_source, spec, ctx, self.store, topics)
         if self.fetcher is None:
             outcome: Collected | SourceError = SourceError(spec.name, "URL sources are not enabled")
             duration = 0.0
         else:
             _, outcome, duration = await fetch_source(spec, ctx, self.fetcher)
-        return await asyncio.to_thread(save_outcome, spec, outcome, ctx, self.store, duration)
+        return await asyncio.to_thread(
+            save_outcome, spec, outcome, ctx, self.store, duration, topics
+        )
 
     async def render(self, config: Config) -> PublishResult:
         return await asyncio.to_thread(publish, config, self.store)

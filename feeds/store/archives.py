@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import effective_rev
 from feeds.store.database import chunks
 from feeds.store.items import StoredItem, with_clusters
+from feeds.store.scope import feed_select
 from feeds.store.tables import items
 
 
@@ -37,40 +38,16 @@ class Listed:
     """The date a feed sorts it by: its published date, else when it was first seen."""
 
 
-def _listed(names: list[str]) -> ColumnElement[bool]:
-    """A feed's stories: of its sources, not withdrawn, a cluster member only when
-    the feed does not show its representative (as ``Items.latest``)."""
-    rep = items.alias("rep")
-    shown_elsewhere = (
-        select(rep.c.id)
-        .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
-        .where(rep.c.withdrawn_at.is_(None))
-        .exists()
-    )
-    return (
-        items.c.source.in_(names)
-        & items.c.withdrawn_at.is_(None)
-        & (items.c.cluster.is_(None) | ~shown_elsewhere)
-    )
-
-
-def _in_feed_order(query: Select[Any]) -> Select[Any]:
-    return query.order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
-
-
 class Archives(Base):
     @boundary("read the store")
-    def listing(self, source_names: Sequence[str]) -> list[Listed]:
-        """Every story a feed of these sources lists, newest first, a cluster once:
-        the first ``limit`` are what ``latest(source_names, limit)`` gives."""
-        if not source_names:
+    def listing(self, source_names: Sequence[str], feed: str | None = None) -> list[Listed]:
+        """Every story a feed of these sources (or the topic or tag feed ``feed``)
+        lists, newest first, a cluster once: the first ``limit`` are what
+        ``latest(source_names, limit, feed)`` gives."""
+        if not source_names and feed is None:
             return []
-        names = list(source_names)
-        query = _in_feed_order(
-            select(
-                items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date
-            ).where(_listed(names))
-        )
+        columns = [items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date]
+        query = feed_select(columns, source_names, feed)
         found: list[Listed] = []
         roots: set[str] = set()
         with self.engine.connect() as conn:
@@ -84,17 +61,18 @@ class Archives(Base):
 
     @boundary("read the store")
     def stories_between(
-        self, source_names: Sequence[str], start: datetime, end: datetime
+        self,
+        source_names: Sequence[str],
+        start: datetime,
+        end: datetime,
+        feed: str | None = None,
     ) -> list[StoredItem]:
-        """The stories a feed of these sources lists dated from ``start`` to before
-        ``end``, newest first, a cluster once, each with its cluster's content and
-        the other outlets that also reported it."""
-        if not source_names:
+        """The stories a feed of these sources (or the topic or tag feed ``feed``)
+        lists dated from ``start`` to before ``end``, newest first, a cluster once,
+        each with its cluster's content and the other outlets that also reported it."""
+        if not source_names and feed is None:
             return []
-        names = list(source_names)
-        query = _in_feed_order(
-            select(items).where(_listed(names), items.c.sort_date >= start, items.c.sort_date < end)
-        )
+        query = feed_select([items], source_names, feed, start=start, end=end)
         with self.engine.connect() as conn:
             return with_clusters(conn, _once_per_cluster(conn, query))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import drop_bands
-from feeds.store.tables import dedup_keys, items
+from feeds.store.tables import dedup_keys, feed_items, items
 
 
 class Retention(Base):
@@ -26,6 +26,7 @@ class Retention(Base):
                 items.delete().where(items.c.sort_date < stories_before)
             ).rowcount
             live = select(items.c.id)
+            conn.execute(feed_items.delete().where(feed_items.c.item_id.not_in(live)))
             gone_keys = conn.execute(
                 dedup_keys.delete().where(
                     dedup_keys.c.created_at < keys_before, dedup_keys.c.item_id.not_in(live)
