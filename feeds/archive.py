@@ -62,9 +62,9 @@ _OWN_IDS = "urn:nashra:id:"
 """The prefix of an id published in nashra's own URN (``published_id``)."""
 
 try:
-    _VERSION = version("nashra")
+    NASHRA_VERSION = version("nashra")
 except PackageNotFoundError:  # a source tree never installed
-    _VERSION = "0"
+    NASHRA_VERSION = "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ def stories_fingerprint(stories: Sequence[Listed]) -> str:
 
 
 def document_fingerprint(meta: FeedMeta) -> str:
-    return hashlib.sha256(f"{_VERSION}\0{meta!r}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{NASHRA_VERSION}\0{meta!r}".encode()).hexdigest()[:32]
 
 
 EMPTY = stories_fingerprint(())

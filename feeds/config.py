@@ -19,6 +19,7 @@ a date or a buffer later:
 ``feeds[].limit``          1 to 10000
 ``site.near_window``       1 hour to 90 days
 ``sources[].priority``     -1000 to 1000
+``site.tag_feed_min``      1 to 100000
 =========================  ===================
 """
 
@@ -36,6 +37,7 @@ from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from feeds.topics import STEMS, Topic, Topics, check_query, compile_topic, tag_slug
 from sources.base import DEFAULT_MAX_BYTES, SourceSpec
 from sources.bulletin_words import DEFAULT_WORDS, BulletinWords
 from sources.errors import ConfigError, SourceError
@@ -102,6 +104,7 @@ LIMITS = {
     "limit": Bounds(1, 10000),
     "near_window": Bounds(3600, 90 * DAY, "s"),
     "priority": Bounds(-1000, 1000),
+    "tag_feed_min": Bounds(1, 100000),
 }
 """The range of every number in the configuration, by key."""
 
@@ -127,6 +130,9 @@ class Site:
     """Absolute URL of a wide logo (RSS ``image``, Atom ``logo``, JSON Feed ``icon``)."""
     rights: str = ""
     """Copyright notice (RSS ``copyright``, Atom ``rights``)."""
+    tag_feeds: bool = False
+    """Publish ``tags/<slug>/`` feeds for every tag with ``tag_feed_min`` stories."""
+    tag_feed_min: int = 3
     """Seconds: near-duplicates are looked for among stories first seen this recently."""
 
     @property
@@ -141,9 +147,33 @@ class FeedSpec:
     description: str = ""
     sources: tuple[str, ...] = ("*",)
     limit: int = 50
+    tags: tuple[str, ...] = ()
+    """Stories with any of these tags (normalised as ``feeds.topics.tag_slug``)."""
+    match: str = ""
+    """A query (``feeds.topics``) over title, summary and body the stories satisfy."""
+    exclude: str = ""
+    """A query the stories must not satisfy."""
+    stem: str = ""
+    """``"light"``: query words also match behind the article and clitics."""
 
     def includes(self, source: str) -> bool:
         return "*" in self.sources or source in self.sources
+
+    @property
+    def is_topic(self) -> bool:
+        """Selected by tags or queries (listed from the ``feed_items`` index)."""
+        return bool(self.tags or self.match or self.exclude)
+
+    def topic(self) -> Topic:
+        """The feed's compiled selection (its queries were checked when loaded)."""
+        return compile_topic(
+            self.name,
+            sources=self.sources,
+            tags=self.tags,
+            match=self.match,
+            exclude=self.exclude,
+            stem=self.stem,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +198,11 @@ class Config:
     feeds: tuple[FeedSpec, ...]
     words: BulletinWords = DEFAULT_WORDS
     fetch: FetchConfig = FetchConfig()
+
+    def topics(self) -> Topics:
+        """The topic feeds, compiled, and whether tags are indexed: what saving a
+        story files it under (``feeds.store.topics``)."""
+        return Topics(tuple(f.topic() for f in self.feeds if f.is_topic), self.site.tag_feeds)
 
     @property
     def base_dir(self) -> str:
@@ -355,6 +390,8 @@ def _site(path: str, data: Mapping[str, Any]) -> Site:
         icon=_site_link(r, "icon", base_url),
         logo=_site_link(r, "logo", base_url),
         rights=r.text("rights", ""),
+        tag_feeds=r.flag("tag_feeds"),
+        tag_feed_min=r.whole("tag_feed_min", 3),
     )
 
 
@@ -452,20 +489,38 @@ def _selectors(r: _Reader, name: str, selectors: Mapping[str, str]) -> tuple[tup
     return tuple(sorted(selectors.items()))
 
 
+TAG_FOLDER = "tags"
+"""The folder of the tag feeds (``[site] tag_feeds``): no feed may be named so."""
+
+
 def _feed(path: str, table: Mapping[str, Any], index: int, names: set[str]) -> FeedSpec:
-    r = _Reader(
-        path, table, f"feeds[{index}]", {"name", "title", "description", "sources", "limit"}
-    )
+    r = _Reader(path, table, f"feeds[{index}]", set(FeedSpec.__slots__))
     wanted = r.strings("sources", ("*",))
     for name in wanted:
         if name != "*" and name not in names:
             raise r.fail("sources", f"names an unknown source {name!r}")
+    queries = {}
+    for key in ("match", "exclude"):
+        queries[key] = r.text(key, "")
+        if queries[key]:  # "" is none (the default); "  " or "()" is an empty query
+            check_query(path, r.key(key), queries[key])
+    tags = r.strings("tags")
+    for tag in tags:
+        if not tag_slug(tag):
+            raise r.fail("tags", f"{_shown(tag)} has no letter or digit to match")
+    stem = r.text("stem", "")
+    if stem not in STEMS:
+        raise r.fail("stem", f'must be "light" or "", got {_shown(stem)}')
     return FeedSpec(
         name=r.slug("name"),
         title=r.text("title"),
         description=r.text("description", ""),
         sources=wanted,
         limit=r.whole("limit", 50),
+        tags=tags,
+        match=queries.get("match", ""),
+        exclude=queries.get("exclude", ""),
+        stem=stem,
     )
 
 
@@ -503,6 +558,13 @@ def parse_config(data: Mapping[str, Any], path: str = DEFAULT_CONFIG) -> Config:
     names = {s.name for s in sources}
     feeds = tuple(_feed(path, t, i, names) for i, t in enumerate(_tables(path, data, "feeds")))
     _unique(path, [f.name for f in feeds], "feeds")
+    for index, feed in enumerate(feeds):
+        if site.tag_feeds and feed.name == TAG_FOLDER:
+            raise ConfigError(
+                path,
+                f"{TAG_FOLDER!r} is the folder of the tag feeds ([site] tag_feeds)",
+                key=f"feeds[{index}].name",
+            )
     if not feeds:
         raise ConfigError(path, "at least one [[feeds]] table is required", key="feeds")
     bulletin = data.get("bulletin", {})

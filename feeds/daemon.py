@@ -132,14 +132,17 @@ class InProcessPoller:
 
     async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport:
         ctx = await asyncio.to_thread(context_for, config, self.store, now, spec.name)
+        topics = config.topics()
         if spec.url is None:
-            return await asyncio.to_thread(collect_source, spec, ctx, self.store)
+            return await asyncio.to_thread(collect_source, spec, ctx, self.store, topics)
         if self.fetcher is None:
             outcome: Collected | SourceError = SourceError(spec.name, "URL sources are not enabled")
             duration = 0.0
         else:
             _, outcome, duration = await fetch_source(spec, ctx, self.fetcher)
-        return await asyncio.to_thread(save_outcome, spec, outcome, ctx, self.store, duration)
+        return await asyncio.to_thread(
+            save_outcome, spec, outcome, ctx, self.store, duration, topics
+        )
 
     async def render(self, config: Config) -> PublishResult:
         return await asyncio.to_thread(publish, config, self.store)
@@ -206,7 +209,9 @@ class Daemon:
         poller: Poller,
         settings: DaemonSettings = DaemonSettings(),
         *,
-        expire: Callable[[datetime, datetime, list[tuple[list[str], int]]], tuple[int, int]]
+        expire: Callable[
+            [datetime, datetime, list[tuple[list[str], int, str | None]]], tuple[int, int]
+        ]
         | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         watch: WatcherFactory | None = watch_sources,
@@ -356,7 +361,10 @@ class Daemon:
         keys_before = now - timedelta(days=max(KEEP_KEYS_DAYS, self.config.site.keep_days * 2))
         if self.expire is None:
             return
-        listed = [(self.config.feed_sources(f), f.limit) for f in self.config.feeds]
+        listed = [
+            (self.config.feed_sources(f), f.limit, f.name if f.is_topic else None)
+            for f in self.config.feeds
+        ]
         dropped, keys = await asyncio.to_thread(self.expire, stories_before, keys_before, listed)
         if dropped or keys:
             log.info("retention: %d stories and %d dedup keys expired", dropped, keys)

@@ -28,6 +28,7 @@ from feeds.identity import Entry, identify, prepare
 from feeds.outcome import PollStatus, failed_whole, poll_status
 from feeds.publish import PublishResult, publish
 from feeds.store import BatchResult, PollRecord, Store
+from feeds.topics import NO_TOPICS, Topics
 from sources import Collected, Context, SourceSpec, collector_for
 from sources.errors import SourceError, StoreError
 from sources.http import FetchSettings, user_agent
@@ -106,8 +107,11 @@ def context_for(config: Config, store: Store, now: datetime, source: str | None 
     )
 
 
-def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport:
-    """Collect one (file) source and store its batch; never raises."""
+def collect_source(
+    spec: SourceSpec, ctx: Context, store: Store, topics: Topics = NO_TOPICS
+) -> SourceReport:
+    """Collect one (file) source and store its batch, filing its new and edited
+    stories under the ``topics`` they match; never raises."""
     started = time.monotonic()
     try:
         outcome: Collected | SourceError = collector_for(spec)(spec, ctx)
@@ -115,7 +119,7 @@ def collect_source(spec: SourceSpec, ctx: Context, store: Store) -> SourceReport
         outcome = exc
     except Exception as exc:  # a bug met by one source must not stop the others
         outcome = unexpected(spec, exc, "collecting")
-    return save_outcome(spec, outcome, ctx, store, time.monotonic() - started)
+    return save_outcome(spec, outcome, ctx, store, time.monotonic() - started, topics)
 
 
 def unexpected(spec: SourceSpec, exc: BaseException, doing: str = "collecting") -> SourceError:
@@ -132,16 +136,19 @@ def save_outcome(
     ctx: Context,
     store: Store,
     duration: float,
+    topics: Topics = NO_TOPICS,
 ) -> SourceReport:
-    """Store what collecting a source gave and record the poll, in one transaction.
-    Shared by file and URL sources, by ``once`` and by the daemon.
+    """Store what collecting a source gave and record the poll, in one transaction,
+    filing the new and edited stories under the ``topics`` (the configuration's
+    topic feeds and tags, ``Config.topics``) they match. Shared by file and URL
+    sources, by ``once`` and by the daemon.
 
     Never raises: when the batch cannot be stored (the store failed, or anything
     unexpected while identifying or writing the stories), the poll is recorded as
     failed on its own, so that ``nashra status`` shows it and the source backs off;
     the other sources go on."""
     try:
-        return _save(spec, outcome, ctx, store, duration)
+        return _save(spec, outcome, ctx, store, duration, topics)
     except StoreError as exc:
         log.error("%s", exc)
         error = SourceError(spec.name, str(exc))
@@ -158,6 +165,7 @@ def _save(
     ctx: Context,
     store: Store,
     duration: float,
+    topics: Topics,
 ) -> SourceReport:
     entries: list[Entry] = []
     if isinstance(outcome, SourceError):
@@ -184,7 +192,7 @@ def _save(
         min_interval=collected.min_interval,
         failed=failed_whole(outcome),
     )
-    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec))
+    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec), topics=topics)
     return SourceReport(
         spec.name,
         batch,
@@ -326,6 +334,7 @@ async def collect_urls(
     store: Store,
     fetcher: Fetcher,
     on_source: Callable[[SourceReport], None] | None = None,
+    topics: Topics = NO_TOPICS,
 ) -> list[SourceReport]:
     """Collect URL sources concurrently, storing each one as it arrives.
 
@@ -365,7 +374,7 @@ async def collect_urls(
             for task in done:
                 spec, outcome, duration = task.result()
                 report = await loop.run_in_executor(
-                    writer, save_outcome, spec, outcome, ctx, store, duration
+                    writer, save_outcome, spec, outcome, ctx, store, duration, topics
                 )
                 reports.append(report)
                 if on_source is not None:
@@ -386,7 +395,7 @@ async def _collect_all_urls(
     on_source: Callable[[SourceReport], None] | None,
 ) -> list[SourceReport]:
     async with open_fetcher(config, store, len(specs)) as fetcher:
-        return await collect_urls(specs, ctx, store, fetcher, on_source)
+        return await collect_urls(specs, ctx, store, fetcher, on_source, config.topics())
 
 
 def run_once(
@@ -406,9 +415,10 @@ def run_once(
     report = RunReport()
     waiting = store.not_due(when) if due_only else set()
     specs = [spec for spec in config.sources if spec.name not in waiting]
+    topics = config.topics()
     for spec in specs:
         if spec.url is None:
-            source_report = collect_source(spec, ctx, store)
+            source_report = collect_source(spec, ctx, store, topics)
             report.sources.append(source_report)
             if on_source is not None:
                 on_source(source_report)

@@ -3,6 +3,14 @@ pages, the index page, the OPML list of the feeds and the feeds' stylesheet.
 A withdrawn story is in no feed and not on the index; its permalink page (due
 in the store) is rewritten to say it was withdrawn.
 
+Topic feeds (``tags``/``match``/``exclude``) and tag feeds list their newest
+stories, read from the store's index (``feeds.store.topics``), and have no
+archives: a story would be archived once per topic it matches, and re-rendering
+the month of every topic feed whose stories moved made publishing 200 topic
+feeds cost 25 times one feed (``bench/topics.py``); the feeds of sources keep
+every story's archive. A feed whose documents would be made of what the last
+run's were (``feed_fingerprint``) is not rendered again.
+
 Everything is rendered from the store on every run and written only when its
 bytes change, so a run that crashed after storing stories is completed by the
 next one, and a run with nothing new touches no file. Each run's outcome (done,
@@ -21,15 +29,19 @@ is no longer configured is deleted (and only that), and listed as gone. Hubs
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from feeds.archive import (
+    NASHRA_VERSION,
     STATE,
     ArchiveFile,
     State,
@@ -49,7 +61,7 @@ from feeds.atomic import (
     write_copies,
     write_if_changed,
 )
-from feeds.config import Config, FeedSpec
+from feeds.config import TAG_FOLDER, Config, FeedSpec
 from feeds.manifest import MANIFEST, Manifest, Published, dumps, etag_of
 from feeds.manifest import load as load_manifest
 from feeds.opml import render_opml
@@ -67,6 +79,7 @@ from feeds.render import (
     story_link,
 )
 from feeds.store import Store, StoredItem, page_rev
+from feeds.topics import TAG_PREFIX, tag_slug
 from feeds.websub import DEFAULT_NOTIFIER, Notice, Notifier, notify
 from sources.base import SourceSpec
 from sources.errors import PublishError
@@ -169,40 +182,24 @@ def _publish(config: Config, store: Store) -> PublishResult:
     stylesheet = _stylesheet()
     hubs = tuple(("hub", hub) for hub in config.site.hubs)
     rendered: list[tuple[FeedMeta, list[Story]]] = []
+    store.index_topics(config.topics())  # the topic feeds whose selection changed
     for feed in config.feeds:
         meta = feed_meta(config, feed, store, stylesheet=stylesheet is not None)
-        stories = [
-            Story(i, story_link(i, base))
-            for i in store.latest(config.feed_sources(feed), feed.limit)
-            if i.withdrawn_at is None  # the store leaves them out; never publish one
-        ]
+        key = feed.name if feed.is_topic else None
+        sources = config.feed_sources(feed)
+        stories = _stories(store, sources, feed.limit, key, base)
         max_age = _seconds(config.feed_every(feed))
-        made = publish_archives(
-            store,
-            public,
-            meta,
-            config.feed_sources(feed),
-            feed.limit,
-            {s.item.id for s in stories},
-            old_archives.get(feed.name, {}),
-            ledger.archive_months(feed.name),
-            config.site.tz,
-        )
-        for archive in made.files:
-            ledger.add_archive(archive, max_age)
-        for path in made.removed:
-            ledger.remove(path)
-        archives[feed.name] = dict(made.records)
-        if made.newest_url is not None:
-            meta = replace(meta, archive=ArchiveLinks(meta.atom_url, prev=made.newest_url))
-        urls = {"rss.xml": meta.rss_url, "atom.xml": meta.atom_url, "feed.json": meta.json_url}
-        for filename, render in FEED_FILES:
-            url = urls[filename]
-            links = (("self", url), *hubs)
-            path = f"{feed.name}/{filename}"
-            if ledger.write(path, render(meta, stories), max_age=max_age, links=links, cors=True):
-                result.changed.setdefault(feed.name, []).append(url)
+        if key is None:
+            made = (old_archives, archives)
+            meta = _archives(
+                store, ledger, meta, feed, sources, stories, made, max_age, config.site.tz
+            )
+        else:  # a topic feed: its newest stories only (see the module's docstring)
+            for month in sorted(ledger.archive_months(feed.name)):
+                ledger.remove(archive_path(feed.name, month))
+        _write_feed(ledger, result, meta, feed.name, stories, max_age, hubs)
         rendered.append((meta, stories))
+    tagged = _publish_tag_feeds(config, store, ledger, result, stylesheet is not None, hubs)
     look = PageLook(
         feeds=tuple(meta for meta, _ in rendered),
         source_titles=config.source_titles(),
@@ -228,17 +225,174 @@ def _publish(config: Config, store: Store) -> PublishResult:
         opml=True,
         icon=look.icon,
         rights=look.rights,
+        tag_feeds=[meta for meta, _ in tagged],
     )
     site_age = _seconds(min((config.feed_every(f) for f in config.feeds), default=300.0))
     ledger.write(INDEX, index, max_age=site_age)
-    opml = render_opml(config.site.title, base, [meta for meta, _ in rendered])
+    opml = render_opml(config.site.title, base, [meta for meta, _ in [*rendered, *tagged]])
     ledger.write(OPML, opml, max_age=site_age, cors=True)  # read by web feed readers too
     if stylesheet is not None:
         ledger.write(STYLESHEET, stylesheet, max_age=STYLESHEET_MAX_AGE)
-    _remove_unconfigured(ledger, {f.name for f in config.feeds}, old_archives)
+    folders = {f.name for f in config.feeds} | {tag_folder(meta) for meta, _ in tagged}
+    _remove_unconfigured(ledger, folders, old_archives)
     ledger.save()
     write_if_changed(public / STATE, dumps_state(archives))
     return result
+
+
+def _archives(
+    store: Store,
+    ledger: _Ledger,
+    meta: FeedMeta,
+    feed: FeedSpec,
+    sources: list[str],
+    stories: list[Story],
+    states: tuple[State, State],
+    max_age: int,
+    tz: tzinfo,
+) -> FeedMeta:
+    """Publish the feed's archives (``feeds.archive``, months in ``tz``) and record
+    them in the new state (``states``: the last run's, this run's); its meta,
+    linking the newest."""
+    old, archives = states
+    made = publish_archives(
+        store,
+        ledger.public,
+        meta,
+        sources,
+        feed.limit,
+        {s.item.id for s in stories},
+        old.get(feed.name, {}),
+        ledger.archive_months(feed.name),
+        tz,
+    )
+    for archive in made.files:
+        ledger.add_archive(archive, max_age)
+    for path in made.removed:
+        ledger.remove(path)
+    archives[feed.name] = dict(made.records)
+    if made.newest_url is not None:
+        meta = replace(meta, archive=ArchiveLinks(meta.atom_url, prev=made.newest_url))
+    return meta
+
+
+def _stories(
+    store: Store, sources: list[str], limit: int, key: str | None, base: str
+) -> list[Story]:
+    """The newest ``limit`` stories of a feed of these sources (``key``: of the
+    topic or tag feed's index), with their links."""
+    return [
+        Story(i, story_link(i, base))
+        for i in store.latest(sources, limit, key)
+        if i.withdrawn_at is None  # the store leaves them out; never publish one
+    ]
+
+
+def _write_feed(
+    ledger: _Ledger,
+    result: PublishResult,
+    meta: FeedMeta,
+    folder: str,
+    stories: list[Story],
+    max_age: int,
+    hubs: tuple[tuple[str, str], ...],
+) -> None:
+    """Write a feed's three documents in ``folder`` (under the public folder).
+    A feed made of what the last run's was (the same meta and stories, the same
+    nashra) is not rendered again: its files are recorded as they are, so that a
+    site of many feeds costs, when little changed, about what one feed does."""
+    urls = {"rss.xml": meta.rss_url, "atom.xml": meta.atom_url, "feed.json": meta.json_url}
+    made_of = feed_fingerprint(meta, stories)
+    ledger.feeds[folder] = made_of
+    same = ledger.old_feeds.get(folder) == made_of and all(
+        f"{folder}/{filename}" in ledger.old.files and (ledger.public / folder / filename).is_file()
+        for filename, _ in FEED_FILES
+    )
+    for filename, render in FEED_FILES:
+        url = urls[filename]
+        links = (("self", url), *hubs)
+        path = f"{folder}/{filename}"
+        if same:
+            ledger.record(path, None, False, max_age=max_age, links=links, cors=True)
+        elif ledger.write(path, render(meta, stories), max_age=max_age, links=links, cors=True):
+            result.changed.setdefault(meta.name, []).append(url)
+
+
+def feed_fingerprint(meta: FeedMeta, stories: Sequence[Story]) -> str:
+    """What a feed's documents are made of: its meta, its stories (every field,
+    their clusters' too) and nashra's version."""
+    digest = hashlib.sha256(f"{NASHRA_VERSION}\n{meta!r}".encode())
+    for story in stories:  # not the page's revision: pages are not in the feed
+        item = replace(story.item, page_rev=None)
+        digest.update(repr((item, story.link)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def tag_folder(meta: FeedMeta) -> str:
+    """The folder of a tag feed under the public folder: ``tags/<slug>`` in UTF-8
+    (its ``name`` is the percent-encoded path of its URLs)."""
+    return unquote(meta.name)
+
+
+def tag_feed_meta(
+    config: Config, store: Store, slug: str, title: str, *, stylesheet: bool
+) -> FeedMeta:
+    """What the feed of a tag says about itself: its URLs the percent-encoded
+    ``tags/<slug>/``, its title the tag as a story spells it."""
+    base = iri_to_uri(config.site.base_url)
+    name = f"{TAG_FOLDER}/{quote(slug, safe='')}"
+    folder = f"{base}{name}/"
+    titles = config.source_titles()
+    every = min((s.every for s in config.sources), default=300.0)
+    return FeedMeta(
+        name=name,
+        title=title,
+        description="",
+        language=config.site.language,
+        home_url=base,
+        rss_url=folder + "rss.xml",
+        atom_url=folder + "atom.xml",
+        json_url=folder + "feed.json",
+        author=config.site.author or config.site.title,
+        fallback_updated=store.created_at(),
+        hubs=config.site.hubs,
+        ttl_minutes=max(1, math.ceil(every / 60)),
+        icon=config.site.icon,
+        logo=config.site.logo,
+        rights=config.site.rights,
+        stylesheet=f"../../{STYLESHEET}" if stylesheet else "",
+        sources=tuple(
+            SourceInfo(spec.name, titles[spec.name], spec.url if _reads_a_feed(spec) else None)
+            for spec in config.sources
+        ),
+    )
+
+
+def _publish_tag_feeds(
+    config: Config,
+    store: Store,
+    ledger: _Ledger,
+    result: PublishResult,
+    stylesheet: bool,
+    hubs: tuple[tuple[str, str], ...],
+) -> list[tuple[FeedMeta, list[Story]]]:
+    """With ``[site] tag_feeds``: a feed for every tag at least ``tag_feed_min``
+    stories have, in ``tags/<slug>/`` (without archives). Returns them, in slug order."""
+    if not config.site.tag_feeds:
+        return []
+    base = iri_to_uri(config.site.base_url)
+    names = [s.name for s in config.sources]
+    limit = max((f.limit for f in config.feeds), default=50)
+    max_age = _seconds(min((s.every for s in config.sources), default=300.0))
+    published: list[tuple[FeedMeta, list[Story]]] = []
+    for slug, _ in store.tags_with(config.site.tag_feed_min):
+        stories = _stories(store, names, limit, TAG_PREFIX + slug, base)
+        spelt = (t for s in stories for t in s.item.tags if tag_slug(t) == slug)
+        title = next(spelt, slug.replace("-", " "))
+        meta = tag_feed_meta(config, store, slug, title.strip(), stylesheet=stylesheet)
+        _write_feed(ledger, result, meta, tag_folder(meta), stories, max_age, hubs)
+        published.append((meta, stories))
+    return published
 
 
 def _reads_a_feed(spec: SourceSpec) -> bool:
@@ -261,10 +415,13 @@ def _stylesheet() -> bytes | None:
 
 
 def _remove_unconfigured(ledger: _Ledger, configured: set[str], archives: State) -> None:
-    """Delete what nashra published for feeds no longer configured: their files
-    in the last manifest, and the archives it recorded."""
+    """Delete what nashra published for feeds no longer configured (and tag feeds
+    no longer published): their files in the last manifest, and the archives it
+    recorded."""
     for path in sorted(ledger.old.files):
         folder, _, rest = path.partition("/")
+        if folder == TAG_FOLDER and folder not in configured and rest.count("/") == 1:
+            folder = f"{folder}/{rest.split('/')[0]}"  # tags/<slug>/rss.xml
         if rest and folder not in configured:
             ledger.remove(path)
     for feed, months in sorted(archives.items()):
@@ -284,6 +441,9 @@ class _Ledger:
         self.gone: set[str] = set()
         self.written: list[Path] = []
         self.removed: list[Path] = []
+        self.old_feeds = _load_feeds(public)
+        self.feeds: dict[str, str] = {}
+        """Feed folder -> what its documents are made of (``feed_fingerprint``)."""
 
     def archive_months(self, feed: str) -> set[str]:
         """The months of the feed's archives in the last manifest."""
@@ -360,12 +520,31 @@ class _Ledger:
         or before that are not published again."""
         gone = (self.old.gone | self.gone) - set(self.files)
         manifest = Manifest(self.files, frozenset(gone))
+        write_if_changed(self.public / FEEDS_STATE, _dumps_feeds(self.feeds))
         write_if_changed(self.public / MANIFEST, dumps(manifest))
         gone_map = self.public / GONE_MAP
         if gone:
             write_if_changed(gone_map, nginx_gone_map(gone))
         elif gone_map.exists():
             remove_published(gone_map)
+
+
+FEEDS_STATE = MANIFEST.parent / "feeds.json"
+"""What each feed's documents were made of, by folder (``feed_fingerprint``)."""
+
+
+def _load_feeds(public: Path) -> dict[str, str]:
+    try:
+        data = json.loads((public / FEEDS_STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every feed is rendered
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _dumps_feeds(feeds: Mapping[str, str]) -> bytes:
+    return json.dumps(dict(sorted(feeds.items())), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 GONE_MAP = MANIFEST.parent / "gone.map"

@@ -429,6 +429,18 @@ class _Delivery:
     """Source name -> (display name, URL), for sources with a web URL."""
 
 
+@lru_cache(maxsize=8)
+def _source_links(infos: tuple[SourceInfo, ...]) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """Each source with a web URL: name -> (display name, URL). Cached: every feed
+    and archive of a site with many feeds names the same sources."""
+    found: dict[str, tuple[str, str]] = {}
+    for info in infos:
+        url = safe_link(info.url)
+        if url:
+            found[info.name] = (_clean(info.title).strip() or _clean(info.name), url)
+    return tuple(found.items())
+
+
 def _delivery(meta: FeedMeta) -> _Delivery:
     def link(value: str | None) -> str | None:
         return safe_link(web_link(value, meta.home_url)) if value else None
@@ -443,11 +455,7 @@ def _delivery(meta: FeedMeta) -> _Delivery:
             href = link(value)
             if href:
                 archive.append((rel, href))
-    sources: dict[str, tuple[str, str]] = {}
-    for info in meta.sources:
-        url = safe_link(info.url)
-        if url:
-            sources[info.name] = (_clean(info.title).strip() or _clean(info.name), url)
+    sources = dict(_source_links(meta.sources))
     return _Delivery(
         hubs=tuple(dict.fromkeys(h for h in map(safe_link, meta.hubs) if h)),
         icon=link(meta.icon),

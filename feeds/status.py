@@ -47,6 +47,12 @@ class FeedStatus:
     last_change: datetime | None
     files: tuple[tuple[str, int], ...]
     """File name and size of each file in the feed's folder."""
+    topic: bool = False
+    """Selected by ``tags``/``match``/``exclude``: ``items`` counts its matches."""
+
+    @property
+    def matched_nothing(self) -> bool:
+        return self.topic and self.items == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,7 @@ def read_status(config: Config, store: Store) -> StatusReport:
         for row in store.source_rows()
     )
     feeds = []
+    matched = store.feed_counts([f.name for f in config.feeds if f.is_topic])
     for feed in config.feeds:
         folder = config.public_path / feed.name
         stats = {
@@ -99,9 +106,12 @@ def read_status(config: Config, store: Store) -> StatusReport:
         feeds.append(
             FeedStatus(
                 name=feed.name,
-                items=store.count(config.feed_sources(feed)),
+                items=matched[feed.name]
+                if feed.is_topic
+                else store.count(config.feed_sources(feed)),
                 last_change=None if changed is None else datetime.fromtimestamp(changed, UTC),
                 files=tuple((name, st.st_size) for name, st in stats.items()),
+                topic=feed.is_topic,
             )
         )
     record: PublishRecord | None = store.last_publish()
@@ -175,6 +185,7 @@ def status_json(report: StatusReport, max_failures: int) -> dict[str, Any]:
                 "items": f.items,
                 "last_change": _iso(f.last_change, tz),
                 "files": dict(f.files),
+                "matched_nothing": f.matched_nothing,
             }
             for f in report.feeds
         ],
@@ -212,6 +223,11 @@ def status_lines(report: StatusReport, max_failures: int) -> list[str]:
         for f in report.feeds
     ]  # fmt: skip
     lines += _table(feed_head, feed_rows)
+    lines += [
+        f"feed {f.name} matched nothing: no stored story has its tags or satisfies its query"
+        for f in report.feeds
+        if f.matched_nothing
+    ]
     publish = report.publish
     if publish is not None:
         lines.append("")

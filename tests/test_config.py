@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,82 @@ def test_near_window_is_bounded(tmp_path: Path, value: str) -> None:
     text = SITE_TOML.replace("[site]", f"[site]\nnear_window = {value}", 1)
     with pytest.raises(ConfigError, match=r"site\.near_window: must be between 1h and 90d"):
         _load(tmp_path, text)
+
+
+# ------------------------------------------------------------------- topic feeds (#12)
+
+TOPIC_FEED = '\n[[feeds]]\nname = "economy"\ntitle = "اقتصاد"\n'
+
+
+def test_topic_feed_keys_are_read(tmp_path: Path) -> None:
+    config = _load(
+        tmp_path,
+        SITE_TOML.replace(
+            'timezone = "Africa/Tripoli"',
+            'timezone = "Africa/Tripoli"\ntag_feeds = true\ntag_feed_min = 5',
+        )
+        + TOPIC_FEED
+        + 'tags = ["الإقتصاد", "مال وأعمال"]\nsources = ["records"]\n'
+        + 'match = \'(اقتصاد OR "المصرف المركزي") -رياضة\'\nexclude = "إعلان"\nstem = "light"\n',
+    )
+    feed = config.feeds[-1]
+    assert feed.is_topic and not config.feeds[0].is_topic
+    assert feed.tags == ("الإقتصاد", "مال وأعمال") and feed.stem == "light"
+    assert config.site.tag_feeds and config.site.tag_feed_min == 5
+    topic = config.topics().feeds[0]
+    assert topic.key == "economy" and topic.tags == {"الاقتصاد", "مال-واعمال"}
+    assert topic.sources == ("records",)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("(نفط OR غاز", "unbalanced '(' at character 1"),
+        ("نفط) غاز", "unbalanced ')' at character 4"),
+        ("نفط OR", "a term is missing before the end at character 7"),
+        ("OR", "a term is missing before OR at character 1"),
+        ("   ", "empty query at character 4"),
+        ("نفط ()", "empty parentheses at character 5"),
+        ('نفط "غاز', "unclosed '\"' at character 5"),
+        ("نفط -", "'-' must be followed by a term at character 5"),
+        ("،", "nothing to match in '،' at character 1"),
+    ],
+)
+def test_a_query_that_cannot_be_read_names_the_feed_key_and_the_character(
+    tmp_path: Path, query: str, expected: str
+) -> None:
+    text = SITE_TOML + TOPIC_FEED + f"exclude = {json.dumps(query, ensure_ascii=False)}\n"
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text)
+    assert "feeds[2].exclude: cannot read the query: " + expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ('match = "نفط"\nstem = "heavy"', 'feeds[2].stem: must be "light" or ""'),
+        ('tags = ["،"]', "feeds[2].tags: '،' has no letter or digit to match"),
+        ("tags = [3]", "feeds[2].tags: must be a list of text"),
+        ("match = 3", "feeds[2].match: must be text"),
+        ('mach = "نفط"', "feeds[2].mach: unknown key; did you mean 'match'?"),
+    ],
+)
+def test_bad_topic_keys_name_the_key(tmp_path: Path, lines: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, SITE_TOML + TOPIC_FEED + lines + "\n")
+    assert expected in str(caught.value)
+
+
+def test_no_feed_may_take_the_folder_of_the_tag_feeds(tmp_path: Path) -> None:
+    text = SITE_TOML + '\n[[feeds]]\nname = "tags"\ntitle = "وسوم"\n'
+    assert _load(tmp_path, text).feeds[-1].name == "tags"  # without tag feeds, it may
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text.replace("[[sources]]", "tag_feeds = true\n\n[[sources]]", 1))
+    assert "feeds[2].name: 'tags' is the folder of the tag feeds" in str(caught.value)
+
+
+def test_tag_feed_min_is_bounded(tmp_path: Path) -> None:
+    text = SITE_TOML.replace("[[sources]]", "tag_feed_min = 0\n\n[[sources]]", 1)
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text)
+    assert "site.tag_feed_min: must be between 1 and 100000, got 0" in str(caught.value)

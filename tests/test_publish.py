@@ -300,8 +300,10 @@ def test_a_withdrawn_story_a_store_still_lists_is_not_published(site: Site, open
     stories = _hostile(opened)
 
     class Listing(Store):
-        def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:
-            found = super().latest(source_names, limit)
+        def latest(
+            self, source_names: Sequence[str], limit: int, feed: str | None = None
+        ) -> list[StoredItem]:
+            found = super().latest(source_names, limit, feed)
             return [replace(i, withdrawn_at=NOW) if i.slug == stories[2].slug else i for i in found]
 
     listing = Listing(opened.engine, opened.name)

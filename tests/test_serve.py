@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 import brotli
@@ -746,3 +747,16 @@ def test_nashra_run_serves_what_it_publishes_from_its_own_process(site: Site) ->
     assert command.proc.returncode == 0, log
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_an_arabic_tag_feed_path_is_served(public: Public, serve: Client) -> None:
+    """Tag feeds live under Arabic folder names (``tags/<slug>/``): asked for
+    percent-encoded, as readers send them, they are served like any feed."""
+    data = rss(headlines(40, 3))
+    public.write("tags/النفط-الليبي/rss.xml", data)
+    path = "/tags/" + quote("النفط-الليبي") + "/rss.xml"
+    got = serve(path)
+    assert got.status == 200 and got.body == data
+    assert got.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert serve(path, If_None_Match=got.headers["etag"]).status == 304
+    assert serve("/tags/" + quote("النفط") + "/rss.xml").status == 404

@@ -226,7 +226,9 @@ def test_expire_keeps_a_back_catalogue_and_what_feeds_still_list(store: Store) -
     ]
     store.save_batch("ghat", quiet, now=spring + timedelta(days=5))  # seen in spring
     later = NOW + timedelta(days=60)
-    gone, _ = store.expire(later - timedelta(days=30), cutoff, [(["ghat"], 2), (["hasad"], 1)])
+    gone, _ = store.expire(
+        later - timedelta(days=30), cutoff, [(["ghat"], 2, None), (["hasad"], 1, None)]
+    )
     assert gone == 3 + 5  # all but the feeds' two newest and one newest
     assert [i.title for i in store.latest(["ghat"], 10)] == [
         "بلدية غات تعلن رقم 4",
@@ -407,13 +409,19 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "source_rows": lambda s: s.source_rows(),
         "source_states": lambda s: s.source_states(),
         "sync_sources": lambda s: s.sync_sources([_spec("a")], NOW),
+        "index_topics": lambda s: s.index_topics(),
+        "feed_counts": lambda s: s.feed_counts(["topic"]),
+        "tags_with": lambda s: s.tags_with(1),
     }
     # closing and migrating do not read the tables: the boundary test above covers them
     assert sorted([*calls, "close", "migrate"]) == _public_methods()
     store = Store.open(database_url)
     try:
         with store.engine.begin() as conn:
-            for table in ("items", "dedup_keys", "files", "sources", "publishes", "meta"):
+            for table in (
+                "items", "dedup_keys", "files", "sources", "publishes", "meta", "feed_items",
+                "topic_feeds",
+            ):  # fmt: skip
                 conn.execute(text(f"DROP TABLE {table}"))
         for name, call in calls.items():
             with pytest.raises(StoreError) as caught:

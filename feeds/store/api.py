@@ -22,11 +22,13 @@ from feeds.store.publishes import Publishes
 from feeds.store.retention import Retention
 from feeds.store.schedule import PollRecord, Schedule, record_poll
 from feeds.store.tables import meta
+from feeds.store.topics import TopicIndex
+from feeds.topics import NO_TOPICS, Topics
 from sources.base import FileState
 from sources.errors import StoreError
 
 
-class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives):
+class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, TopicIndex):
     """Reads and writes the store. Open with ``Store.open(url)``.
 
     Every public method raises ``StoreError`` (naming the database, without its
@@ -74,14 +76,18 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives):
         *,
         jitter: float | None = None,
         policy: Policy = DEFAULT_POLICY,
+        topics: Topics = NO_TOPICS,
     ) -> BatchResult:
         """A poll's batch and its record (counters, validators, next poll) in one
-        transaction: one commit per poll."""
+        transaction: one commit per poll. New and edited stories are filed under
+        the ``topics`` they match."""
 
         def write(conn: Connection) -> BatchResult:
             result = BatchResult()
             if entries or file_states:
-                result, _ = save_batch(conn, poll.name, entries, file_states, poll.at, policy)
+                result, _ = save_batch(
+                    conn, poll.name, entries, file_states, poll.at, policy, topics
+                )
             record_poll(conn, replace(poll, new=result.new), jitter)
             return result
 

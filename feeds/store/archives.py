@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import effective_rev
 from feeds.store.database import chunks
-from feeds.store.items import StoredItem, in_feed_order, listed_in_feed, with_clusters
+from feeds.store.items import StoredItem, with_clusters
+from feeds.store.scope import feed_select
 from feeds.store.tables import items
 
 
@@ -39,17 +40,14 @@ class Listed:
 
 class Archives(Base):
     @boundary("read the store")
-    def listing(self, source_names: Sequence[str]) -> list[Listed]:
-        """Every story a feed of these sources lists, newest first, a cluster once:
-        the first ``limit`` are what ``latest(source_names, limit)`` gives."""
-        if not source_names:
+    def listing(self, source_names: Sequence[str], feed: str | None = None) -> list[Listed]:
+        """Every story a feed of these sources (or the topic or tag feed ``feed``)
+        lists, newest first, a cluster once: the first ``limit`` are what
+        ``latest(source_names, limit, feed)`` gives."""
+        if not source_names and feed is None:
             return []
-        names = list(source_names)
-        query = in_feed_order(
-            select(
-                items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date
-            ).where(listed_in_feed(names))
-        )
+        columns = [items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date]
+        query = feed_select(columns, source_names, feed)
         found: list[Listed] = []
         roots: set[str] = set()
         with self.engine.connect() as conn:
@@ -63,19 +61,18 @@ class Archives(Base):
 
     @boundary("read the store")
     def stories_between(
-        self, source_names: Sequence[str], start: datetime, end: datetime
+        self,
+        source_names: Sequence[str],
+        start: datetime,
+        end: datetime,
+        feed: str | None = None,
     ) -> list[StoredItem]:
-        """The stories a feed of these sources lists dated from ``start`` to before
-        ``end``, newest first, a cluster once, each with its cluster's content and
-        the other outlets that also reported it."""
-        if not source_names:
+        """The stories a feed of these sources (or the topic or tag feed ``feed``)
+        lists dated from ``start`` to before ``end``, newest first, a cluster once,
+        each with its cluster's content and the other outlets that also reported it."""
+        if not source_names and feed is None:
             return []
-        names = list(source_names)
-        query = in_feed_order(
-            select(items).where(
-                listed_in_feed(names), items.c.sort_date >= start, items.c.sort_date < end
-            )
-        )
+        query = feed_select([items], source_names, feed, start=start, end=end)
         with self.engine.connect() as conn:
             return with_clusters(conn, _once_per_cluster(conn, query))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.dedup import Decision, Mode, Outcome, Policy, decide
@@ -26,7 +26,10 @@ from feeds.store.base import Base, boundary
 from feeds.store.clusters import near_key
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
+from feeds.store.scope import feed_select
 from feeds.store.tables import content_of, dedup_keys, encode_enclosures, items
+from feeds.store.topics import file_stories
+from feeds.topics import NO_TOPICS, Topics
 from sources.base import FileState
 from sources.item import Enclosure
 
@@ -98,21 +101,26 @@ class Items(Base):
         *,
         now: datetime,
         policy: Policy = DEFAULT_POLICY,
+        topics: Topics = NO_TOPICS,
     ) -> tuple[BatchResult, list[Decision]]:
-        """Store one source's entries and file fingerprints in one transaction."""
+        """Store one source's entries and file fingerprints in one transaction,
+        filing the new and edited stories under the ``topics`` they match."""
 
         def write(conn: Connection) -> tuple[BatchResult, list[Decision]]:
-            return save_batch(conn, source, entries, file_states, now, policy)
+            return save_batch(conn, source, entries, file_states, now, policy, topics)
 
         return self._retrying(write)
 
     @boundary("read the store")
-    def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]:
-        """The newest entries of these sources, newest first: withdrawn stories left
-        out, a near-duplicate cluster once (see ``feeds.store.clusters``)."""
-        if not source_names or limit <= 0:
+    def latest(
+        self, source_names: Sequence[str], limit: int, feed: str | None = None
+    ) -> list[StoredItem]:
+        """The newest entries of these sources (or of the topic or tag feed ``feed``,
+        read from its index), newest first: withdrawn stories left out, a
+        near-duplicate cluster once (see ``feeds.store.clusters``)."""
+        if (not source_names and feed is None) or limit <= 0:
             return []
-        query = in_feed_order(select(items).where(listed_in_feed(list(source_names))))
+        query = feed_select([items], source_names, feed)
         rows: list[Any] = []
         clusters: set[str] = set()
         with self.engine.connect() as conn:
@@ -141,34 +149,12 @@ class Items(Base):
 
     @boundary("read the store")
     def count(self, source_names: Sequence[str] | None = None) -> int:
+        """How many stories the store holds (of these sources)."""
         query = select(func.count()).select_from(items)
         if source_names is not None:
             query = query.where(items.c.source.in_(list(source_names)))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
-
-
-def listed_in_feed(names: list[str]) -> ColumnElement[bool]:
-    """A feed's stories: of its sources, not withdrawn, a cluster member only when
-    the feed does not show its representative (a cluster is listed once)."""
-    rep = items.alias("rep")
-    shown_elsewhere = (
-        select(rep.c.id)
-        .where(rep.c.id == items.c.cluster, rep.c.source.in_(names))
-        .where(rep.c.withdrawn_at.is_(None))
-        .exists()
-    )
-    return (
-        items.c.source.in_(names)
-        & items.c.withdrawn_at.is_(None)
-        & (items.c.cluster.is_(None) | ~shown_elsewhere)
-    )
-
-
-def in_feed_order(query: Select[Any]) -> Select[Any]:
-    """Newest first; stories of one date keep the order their source gave (a
-    bulletin's lead first)."""
-    return query.order_by(items.c.sort_date.desc(), items.c.position, items.c.id)
 
 
 def save_batch(
@@ -178,10 +164,12 @@ def save_batch(
     file_states: Sequence[FileState],
     now: datetime,
     policy: Policy = DEFAULT_POLICY,
+    topics: Topics = NO_TOPICS,
 ) -> tuple[BatchResult, list[Decision]]:
     """Decide and store one source's entries, and its file fingerprints, in ``conn``'s
     transaction: exact decisions first, then corrections of the files read again,
-    then near-duplicates of the new stories; last, the withdrawals."""
+    then near-duplicates of the new stories; last, the withdrawals. The new and
+    edited stories are filed under the ``topics`` they match (``feeds.store.topics``)."""
     if policy.mode is Mode.OFF:  # only the id decides: everything else is published
         entries = [replace(e, keys=e.keys[:1]) for e in entries]
     decisions = _decide(conn, entries)
@@ -221,6 +209,9 @@ def save_batch(
                 touched.add(cluster)
     if new_rows:
         conn.execute(items.insert(), new_rows)
+    filed = [d.entry.id for d in decisions if d.outcome in (Outcome.NEW, Outcome.MERGED)]
+    filed += [d.entry.id for d in decisions if d.outcome is Outcome.UPDATED]
+    file_stories(conn, filed, topics)
     clusters.insert_bands(conn, bands)
     clusters.touch(conn, touched, now)
     withdrawn = corrections.withdraw(conn, gone, now)

@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import drop_bands
-from feeds.store.tables import dedup_keys, items
+from feeds.store.tables import dedup_keys, feed_items, items
 
 if TYPE_CHECKING:
     from feeds.store.items import StoredItem
@@ -24,21 +24,23 @@ if TYPE_CHECKING:
 class Retention(Base):
     if TYPE_CHECKING:  # the Store's (feeds.store.items.Items)
 
-        def latest(self, source_names: Sequence[str], limit: int) -> list[StoredItem]: ...
+        def latest(
+            self, source_names: Sequence[str], limit: int, feed: str | None = None
+        ) -> list[StoredItem]: ...
 
     @boundary("expire old stories in the store")
     def expire(
         self,
         stories_before: datetime,
         keys_before: datetime,
-        feeds: Sequence[tuple[Sequence[str], int]] = (),
+        feeds: Sequence[tuple[Sequence[str], int, str | None]] = (),
     ) -> tuple[int, int]:
         """Drop stories older than ``stories_before`` (dated and first seen before it)
-        from the working set, except those that ``feeds`` (each a feed's sources and
-        limit) list now; and dedup keys older than ``keys_before`` whose story is
+        from the working set, except those that ``feeds`` (each a feed's sources,
+        limit, and key for a topic or tag feed, else None) list now; and dedup keys older than ``keys_before`` whose story is
         gone (keys outlive stories so an old story re-appearing upstream is not new
         again)."""
-        listed = sorted({i.id for names, limit in feeds for i in self.latest(names, limit)})
+        listed = sorted({i.id for names, n, key in feeds for i in self.latest(names, n, key)})
         with self._write() as conn:
             aged = and_(items.c.sort_date < stories_before, items.c.first_seen < stories_before)
             if listed:
@@ -52,6 +54,7 @@ class Retention(Base):
             drop_bands(conn, conn.execute(old).all())
             gone_items = conn.execute(items.delete().where(aged)).rowcount
             live = select(items.c.id)
+            conn.execute(feed_items.delete().where(feed_items.c.item_id.not_in(live)))
             gone_keys = conn.execute(
                 dedup_keys.delete().where(
                     dedup_keys.c.created_at < keys_before, dedup_keys.c.item_id.not_in(live)

@@ -32,8 +32,8 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 5
-"""The number of the newest migration (``migrations/versions/0005_….py``), also
+SCHEMA_VERSION = 6
+"""The number of the newest migration (``migrations/versions/0006_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
 
@@ -139,6 +139,31 @@ near_bands = Table(
 bands, first seen within the window. The primary key is the only index (on SQLite
 the table is that index): a row is three integers, the story's ``items.near_key``
 rather than its id."""
+
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed", Text, primary_key=True),
+    Column("item_id", Text, primary_key=True),
+    Column("sort_date", UTCDateTime, nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Index("ix_feed_items_order", "feed", "sort_date", "position", "item_id"),
+    Index("ix_feed_items_item", "item_id"),
+)
+"""The index of the topic and tag feeds (``feeds.store.topics``): which stories a
+feed with ``tags``/``match``/``exclude`` lists (``feed`` its name), and which
+stories have a tag (``feed`` ``#`` and the tag's slug), decided when each story
+is stored. ``sort_date`` and ``position`` are the story's, so a feed's newest
+are read in the index's order."""
+
+topic_feeds = Table(
+    "topic_feeds",
+    metadata,
+    Column("feed", Text, primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+)
+"""The selection each feed's ``feed_items`` rows were made by: a feed whose
+selection changed (or that is new) is indexed again over every stored story."""
 
 dedup_keys = Table(
     "dedup_keys",

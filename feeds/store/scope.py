@@ -1,0 +1,65 @@
+"""Which stories a feed lists, as one query for ``latest``, ``listing`` and
+``stories_between``: withdrawn stories left out, a near-duplicate cluster's
+member only when the feed does not show its representative, newest first,
+stories of one date in their source's order.
+
+A feed of sources reads ``items`` by source; a topic or tag feed reads its rows
+of the ``feed_items`` index (``feeds.store.topics``) in the index's order, so
+that its newest stories cost the same whatever the size of the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from feeds.store.tables import feed_items, items
+
+
+def feed_select(
+    columns: Sequence[Any],
+    names: Sequence[str],
+    feed: str | None = None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Select[Any]:
+    """``columns`` of the stories the feed lists, in its order (a cluster may come
+    more than once: the caller keeps its first). ``names``: the feed's sources;
+    ``feed``: its key in ``feed_items`` for a topic or tag feed (the index already
+    holds only its sources' stories); ``start``/``end``: dated from, before."""
+    rep = items.alias("rep")
+    if feed is None:
+        shown_elsewhere = (
+            select(rep.c.id)
+            .where(rep.c.id == items.c.cluster, rep.c.source.in_(list(names)))
+            .where(rep.c.withdrawn_at.is_(None))
+            .exists()
+        )
+        query = select(*columns).where(items.c.source.in_(list(names)))
+        date, order = items.c.sort_date, (items.c.position, items.c.id)
+    else:
+        mine = feed_items.alias("mine")
+        shown_elsewhere = (
+            select(mine.c.item_id)
+            .join(rep, rep.c.id == mine.c.item_id)
+            .where(mine.c.feed == feed, mine.c.item_id == items.c.cluster)
+            .where(rep.c.withdrawn_at.is_(None))
+            .exists()
+        )
+        query = (
+            select(*columns)
+            .select_from(feed_items.join(items, items.c.id == feed_items.c.item_id))
+            .where(feed_items.c.feed == feed)
+        )
+        date, order = feed_items.c.sort_date, (feed_items.c.position, feed_items.c.item_id)
+    query = query.where(items.c.withdrawn_at.is_(None))
+    query = query.where(items.c.cluster.is_(None) | ~shown_elsewhere)
+    if start is not None:
+        query = query.where(date >= start)
+    if end is not None:
+        query = query.where(date < end)
+    return query.order_by(date.desc(), *order)
