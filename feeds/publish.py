@@ -115,13 +115,43 @@ class PublishResult:
 def feed_meta(config: Config, feed: FeedSpec, store: Store, *, stylesheet: bool = True) -> FeedMeta:
     """What the feed says about itself (without archive links, which depend on
     its archives). ``stylesheet``: the site has ``feed.xsl``."""
+    included = [spec for spec in config.sources if feed.includes(spec.name)]
+    every = config.feed_every(feed)
+    return _meta(
+        config,
+        store,
+        feed.name,
+        feed.title,
+        feed.description,
+        every,
+        included,
+        1,
+        stylesheet=stylesheet,
+    )
+
+
+def _meta(
+    config: Config,
+    store: Store,
+    name: str,
+    title: str,
+    description: str,
+    every: float,
+    sources: Sequence[SourceSpec],
+    depth: int,
+    *,
+    stylesheet: bool,
+) -> FeedMeta:
+    """A feed's meta: ``name`` its path under the site (percent-encoded),
+    ``every`` the polling interval its ``ttl`` says, ``sources`` those it shows,
+    ``depth`` its folders under the public folder (for the stylesheet's href)."""
     base = iri_to_uri(config.site.base_url)
-    folder = f"{base}{feed.name}/"
+    folder = f"{base}{name}/"
     titles = config.source_titles()
     return FeedMeta(
-        name=feed.name,
-        title=feed.title,
-        description=feed.description,
+        name=name,
+        title=title,
+        description=description,
         language=config.site.language,
         home_url=base,
         rss_url=folder + "rss.xml",
@@ -130,16 +160,15 @@ def feed_meta(config: Config, feed: FeedSpec, store: Store, *, stylesheet: bool 
         author=config.site.author or config.site.title,
         fallback_updated=store.created_at(),
         hubs=config.site.hubs,
-        ttl_minutes=max(1, math.ceil(config.feed_every(feed) / 60)),
+        ttl_minutes=max(1, math.ceil(every / 60)),
         icon=config.site.icon,
         logo=config.site.logo,
         rights=config.site.rights,
-        stylesheet=f"../{STYLESHEET}" if stylesheet else "",
+        stylesheet=f"{'../' * depth}{STYLESHEET}" if stylesheet else "",
         sources=tuple(
             # a feed's URL only: RSS <source url> and Atom <source> name a feed
             SourceInfo(spec.name, titles[spec.name], spec.url if _reads_a_feed(spec) else None)
-            for spec in config.sources
-            if feed.includes(spec.name)
+            for spec in sources
         ),
     )
 
@@ -339,33 +368,9 @@ def tag_feed_meta(
 ) -> FeedMeta:
     """What the feed of a tag says about itself: its URLs the percent-encoded
     ``tags/<slug>/``, its title the tag as a story spells it."""
-    base = iri_to_uri(config.site.base_url)
     name = f"{TAG_FOLDER}/{quote(slug, safe='')}"
-    folder = f"{base}{name}/"
-    titles = config.source_titles()
     every = min((s.every for s in config.sources), default=300.0)
-    return FeedMeta(
-        name=name,
-        title=title,
-        description="",
-        language=config.site.language,
-        home_url=base,
-        rss_url=folder + "rss.xml",
-        atom_url=folder + "atom.xml",
-        json_url=folder + "feed.json",
-        author=config.site.author or config.site.title,
-        fallback_updated=store.created_at(),
-        hubs=config.site.hubs,
-        ttl_minutes=max(1, math.ceil(every / 60)),
-        icon=config.site.icon,
-        logo=config.site.logo,
-        rights=config.site.rights,
-        stylesheet=f"../../{STYLESHEET}" if stylesheet else "",
-        sources=tuple(
-            SourceInfo(spec.name, titles[spec.name], spec.url if _reads_a_feed(spec) else None)
-            for spec in config.sources
-        ),
-    )
+    return _meta(config, store, name, title, "", every, config.sources, 2, stylesheet=stylesheet)
 
 
 def _publish_tag_feeds(
