@@ -62,7 +62,7 @@ from bench.near_corpus import (  # noqa: E402
 )
 from feeds import near  # noqa: E402
 from feeds.dedup import Mode, Policy  # noqa: E402
-from feeds.identity import Entry, body_lines, identify  # noqa: E402
+from feeds.identity import Entry, fingerprinted, identify, identify_texts  # noqa: E402
 from feeds.store import BatchResult, PollRecord, Store  # noqa: E402
 from sources.html import html_to_text  # noqa: E402
 from sources.item import Item  # noqa: E402
@@ -109,14 +109,9 @@ def prepare_poll(batch: Batch) -> Prepared:
     started = time.perf_counter()
     items = items_of(batch)
     texts = [html_to_text(item.body) for item in items]
-    entries = [identify(item, text) for item, text in zip(items, texts, strict=True)]
+    entries = identify_texts(items, texts)
     identified = time.perf_counter()
-    fps = near.batch_fingerprints(
-        [(e.item.origin, body_lines(e, text)) for e, text in zip(entries, texts, strict=True)]
-    )
-    entries = [
-        replace(e, fingerprint=fp, fingerprinted=True) for e, fp in zip(entries, fps, strict=True)
-    ]
+    entries = fingerprinted(entries, texts)
     return Prepared(entries, identified - started, time.perf_counter() - identified)
 
 

@@ -136,7 +136,16 @@ def prepare(items: Sequence[Item]) -> list[Entry]:
     items. Run where the source is parsed (a worker process for URL sources), so
     that the store's write transaction only looks up and writes."""
     texts = [html_to_text(item.body) if item.body else "" for item in items]
-    entries = [identify(item, text) for item, text in zip(items, texts, strict=True)]
+    return fingerprinted(identify_texts(items, texts), texts)
+
+
+def identify_texts(items: Sequence[Item], texts: Sequence[str]) -> list[Entry]:
+    """The identities of items whose bodies are already read as ``texts``."""
+    return [identify(item, text) for item, text in zip(items, texts, strict=True)]
+
+
+def fingerprinted(entries: Sequence[Entry], texts: Sequence[str]) -> list[Entry]:
+    """One batch's entries with their fingerprints (``texts``: their bodies as text)."""
     fps = batch_fingerprints(
         [(e.item.origin, body_lines(e, text)) for e, text in zip(entries, texts, strict=True)]
     )

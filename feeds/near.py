@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from zlib import crc32
 
-from sources.arabic import normalize_key, normalize_keys
+from sources.arabic import normalize_key
 from sources.text import clean_text
 
 SHINGLE_WORDS = 3
@@ -124,10 +124,8 @@ by ``shared_lines`` and ``fingerprint`` alike."""
 
 def lines_of(body_text: str) -> Lines:
     """The body's non-empty lines (of its first ``MAX_CHARS`` characters) and their keys."""
-    lines = [
-        s for s in (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines()) if s
-    ]
-    return tuple(zip(lines, normalize_keys(lines), strict=True))
+    stripped = (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines())
+    return tuple((line, normalize_key(line)) for line in stripped if line)
 
 
 def paragraphs(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:

@@ -81,7 +81,11 @@ def arabic_date(when: datetime, tz: ZoneInfo) -> str:
     """«2 ديسمبر 2026، 23:53»: day, Arabic month name, year, an Arabic comma and
     the time in ``tz``, with Western digits (as the Maghreb's press writes them)."""
     local = when.astimezone(tz)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}، {local:%H:%M}"
+    return f"{_day(local)}، {local:%H:%M}"
+
+
+def _day(local: datetime) -> str:
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
 def story_date(when: datetime, tz: ZoneInfo) -> str:
@@ -90,7 +94,7 @@ def story_date(when: datetime, tz: ZoneInfo) -> str:
     «2 ديسمبر 2026», never an invented «00:00»."""
     local = when.astimezone(tz)
     if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
-        return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+        return _day(local)
     return arabic_date(when, tz)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from functools import lru_cache
 
 _TASHKEEL = [chr(c) for c in range(0x064B, 0x0660)]  # fathatan .. hamza below, incl. sukun
@@ -96,11 +95,6 @@ def normalize_key(text: str) -> str:
     never joins two words (whitespace stops composition, and keeps being
     whitespace), so the key is ``reference_key``'s at a fraction of the work."""
     return " ".join([key for key in map(_word_key, text.split()) if key])
-
-
-def normalize_keys(lines: Sequence[str]) -> list[str]:
-    """``normalize_key`` of each of ``lines``."""
-    return [normalize_key(line) for line in lines]
 
 
 _BIDI_TABLE: dict[int, None] = {ord(c): None for c in _CONTROLS if c not in ("\u200c", "\u200d")}

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sources.arabic import normalize_key, normalize_keys, reference_key, strip_controls
+from sources.arabic import normalize_key, reference_key, strip_controls
 
 ARABIC = (
     st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
@@ -78,13 +78,13 @@ def test_strip_controls_removes_bidi_only() -> None:
         max_size=8,
     )
 )
-def test_normalize_keys_is_normalize_key_of_each_line(lines: list[str]) -> None:
-    """One fold over all lines gives each line's own key, whatever the text holds
-    (line separators that the fold could move included)."""
-    assert normalize_keys(lines) == [normalize_key(line) for line in lines]
+def test_each_lines_key_is_its_whole_text_key(lines: list[str]) -> None:
+    """Line by line, the word-by-word key is the whole-text key, whatever the line
+    holds (line separators, tashkeel, tatweel, presentation forms included)."""
+    assert [normalize_key(line) for line in lines] == [reference_key(line) for line in lines]
 
 
-def test_normalize_keys_of_real_articles() -> None:
+def test_keys_of_real_articles() -> None:
     import json
     from pathlib import Path
 
@@ -92,7 +92,7 @@ def test_normalize_keys_of_real_articles() -> None:
     bodies = [json.loads(row)["body"] for row in samples.read_text("utf-8").splitlines()]
     lines = [line for body in bodies for line in body.splitlines() if line.strip()]
     assert len(lines) > 500
-    assert normalize_keys(lines) == [reference_key(line) for line in lines]
+    assert [normalize_key(line) for line in lines] == [reference_key(line) for line in lines]
     assert [normalize_key(body) for body in bodies] == [reference_key(body) for body in bodies]
 
 

@@ -59,13 +59,19 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, Topic
         with self._write() as conn:
             upgrade(conn, self.name)
 
+    _created_at: datetime | None = None
+
     @boundary("read the store")
     def created_at(self) -> datetime:
-        with self.engine.connect() as conn:
-            value = conn.execute(
-                select(meta.c.value).where(meta.c.key == "created_at")
-            ).scalar_one()
-        return datetime.fromisoformat(value)
+        """When the store was made (read once: it never changes). Every feed's
+        date before it has stories, so a publish asks it once per feed."""
+        if self._created_at is None:
+            with self.engine.connect() as conn:
+                value = conn.execute(
+                    select(meta.c.value).where(meta.c.key == "created_at")
+                ).scalar_one()
+            self._created_at = datetime.fromisoformat(value)
+        return self._created_at
 
     @boundary("save {poll.name} in the store")
     def save_poll(

@@ -37,13 +37,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.identity import Entry, body_lines
 from feeds.near import THRESHOLD, Fingerprint, bands_of, batch_fingerprints, resemblance, unpack
 from feeds.store.database import chunks, insert_rows, marks
-from feeds.store.tables import content_of, items, near_bands
+from feeds.store.tables import content_of, items
 from sources.html import html_to_text
 
 BUCKETS = 256
@@ -152,14 +152,6 @@ def best_match(
     return best[1] if best else None
 
 
-def band_rows(ident: str, fp: Fingerprint, first_seen: datetime) -> list[dict[str, Any]]:
-    key = near_key(ident)
-    return [
-        {"band": band, "first_seen": first_seen, "item_key": key}
-        for band in dict.fromkeys(fp.bands)
-    ]
-
-
 BAND_COLUMNS = ("band", "first_seen", "item_key")
 
 
@@ -177,22 +169,16 @@ def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
     """Delete the band rows of these ``items`` rows (id, first_seen, shingles): their
     bands are found again from their shingles."""
     old = [
-        r
+        values
         for row in rows
         if row.shingles
-        for r in band_rows(
+        for values in band_values(
             row.id, Fingerprint(frozenset(), bands_of(unpack(row.shingles))), row.first_seen
         )
     ]
     if old:
-        conn.execute(
-            near_bands.delete().where(
-                near_bands.c.band == bindparam("b_band"),
-                near_bands.c.first_seen == bindparam("b_seen"),
-                near_bands.c.item_key == bindparam("b_key"),
-            ),
-            [{"b_band": r["band"], "b_seen": r["first_seen"], "b_key": r["item_key"]} for r in old],
-        )
+        where = " AND ".join(f"{column} = {marks(conn, 1)}" for column in BAND_COLUMNS)
+        conn.exec_driver_sql(f"DELETE FROM near_bands WHERE {where}", old)
 
 
 def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bool) -> None:
