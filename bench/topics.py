@@ -6,15 +6,16 @@ Fills a SQLite store with ``--stories`` generated stories (bench/near_corpus.py:
 Arabic articles recombined, from 200 outlets, ``--per-day`` a day), each filed under the
 topic feeds it matches as it is saved (``feeds.store.topics``). The ``--feeds`` topic
 feeds are queries made of the articles' own words (single words, ``OR``, AND, phrases,
-``-word``, half of them with ``stem = "light"``). Then, for a site of one feed of every
-source and for a site of the topic feeds, each over its own copy of the store (a story
-page records the site it was rendered for), it prints the time of:
+``-word``, half of them with ``stem = "light"``). Then, for a site of one of these topic
+feeds and for a site of all of them, each over its own copy of the store (a story page
+records the site it was rendered for), it prints the time of:
 
-- the first publish (every feed, archive, story page, the index and the OPML written);
+- the first publish (every feed, story page, the index and the OPML written);
 - a publish with nothing new (what a daemon's publish costs most of the time);
 - a publish after one poll of 50 new stories;
+- a publish after one poll of 1 new story;
 
-and their ratio (topic feeds over one feed). Also: the time to save a story (matching
+and their ratio (all the topic feeds over one). Also: the time to save a story (matching
 it against every topic feed included) and the part matching takes, and the time to
 index every topic feed again over the whole store (what changing all 200 queries at
 once costs at the next publish). Compare two ``--stories`` to see which costs grow
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +111,7 @@ def main() -> None:
         {"name": f"topic-{i:03d}", "title": f"موضوع {i}", "match": q, **({"stem": s} if s else {})}
         for i, (q, s) in enumerate(queries)
     ]
-    one = site_config(work / "one", [{"name": "all", "title": "كل الأخبار"}])
+    one = site_config(work / "one", topic_feeds[:1])
     many = site_config(work / "many", topic_feeds)
     for config in (one, many):
         Path(config.base_dir).mkdir(parents=True, exist_ok=True)
@@ -120,6 +122,8 @@ def main() -> None:
         stream(args.stories + 50, near_fraction=0.05, per_day=args.per_day, material=material)
     )
     last: Batch = polls.pop()
+    single = replace(last, stories=last.stories[:1])
+    last = replace(last, stories=last.stories[1:])
     saving = matching = 0.0
     sample: list[StoryText] = []
     for batch in polls:
@@ -143,16 +147,16 @@ def main() -> None:
         rows.append(
             (label, timed(lambda: publish(one, alone)), timed(lambda: publish(many, store)))
         )
-    entries = entries_of(last)
-    for target in (alone, store):
-        target.save_poll(entries, (), poll_of(last), policy=EXACT, topics=topics)
-    rows.append(
-        (
-            "publish after 50 new",
-            timed(lambda: publish(one, alone)),
-            timed(lambda: publish(many, store)),
+    for label, batch in ((f"after {len(last.stories)} new", last), ("after 1 new", single)):
+        for target in (alone, store):
+            target.save_poll(entries_of(batch), (), poll_of(batch), policy=EXACT, topics=topics)
+        rows.append(
+            (
+                f"publish {label}",
+                timed(lambda: publish(one, alone)),
+                timed(lambda: publish(many, store)),
+            )
         )
-    )
     alone.close()
     store.close()
     print(f"{stored:,} stories, {args.feeds} topic feeds; work folder {work}")
@@ -167,9 +171,9 @@ def main() -> None:
         f"max {sizes[-1]:,}, empty {sum(1 for n in sizes if n == 0)}"
     )
     print()
-    print(f"{'':24}{'1 feed':>10}{f'{args.feeds} topic feeds':>18}{'ratio':>8}")
+    print(f"{'':24}{'1 topic feed':>14}{f'{args.feeds} topic feeds':>18}{'ratio':>8}")
     for label, a, b in rows:
-        print(f"{label:24}{a:>9.2f}s{b:>17.2f}s{b / a:>8.2f}")
+        print(f"{label:24}{a:>13.2f}s{b:>17.2f}s{b / a:>8.2f}")
     if args.out is None:
         shutil.rmtree(work)
 

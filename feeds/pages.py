@@ -281,11 +281,12 @@ def render_index(
     icon: str = "",
     rights: str = "",
     stylesheet: str = "",
+    topic_feeds: Sequence[FeedMeta] = (),
     tag_feeds: Sequence[FeedMeta] = (),
 ) -> bytes:
     """The front page (``index.html``): each feed as a section with its
-    subscription links and its latest ``per_feed`` stories, then the list of the
-    tag feeds (``tag_feeds``, links only). ``base_url`` is the site's URL
+    subscription links and its latest ``per_feed`` stories, then the lists of
+    the ``topic_feeds`` and of the tag feeds (``tag_feeds``), links only. ``base_url`` is the site's URL
     (default: the first feed's home); ``opml``: link ``feeds.opml``; the other
     keywords as ``render_story``'s."""
     base = base_url or (feeds[0][0].home_url if feeds else "")
@@ -310,6 +311,7 @@ def render_index(
         blocks.append(_FeedBlock(_feed_links(meta, base, 0), listed))
     page = _template("index.html").render(
         feeds=blocks,
+        topics=[_feed_links(meta, base, 0) for meta in topic_feeds],
         tags=[_feed_links(meta, base, 0) for meta in tag_feeds],
         site_title=clean_text(site_title),
         description=clean_text(description),

@@ -8,8 +8,15 @@ stories, read from the store's index (``feeds.store.topics``), and have no
 archives: a story would be archived once per topic it matches, and re-rendering
 the month of every topic feed whose stories moved made publishing 200 topic
 feeds cost 25 times one feed (``bench/topics.py``); the feeds of sources keep
-every story's archive. A feed whose documents would be made of what the last
-run's were (``feed_fingerprint``) is not rendered again.
+every story's archive.
+
+A feed is first marked by what it is made of without reading a story
+(``_Marker``): the store's change tokens of its sources or its index key
+(``feeds.store.changes``), its meta and the site. A feed (and the front page)
+marked as in the last run keeps its files, unread; else its stories are read,
+and a feed whose documents would be made of what the last run's were
+(``feed_fingerprint``) is still not rendered again. So a publish when little
+changed costs about the same for one feed or two hundred.
 
 Everything is rendered from the store on every run and written only when its
 bytes change, so a run that crashed after storing stories is completed by the
@@ -79,6 +86,7 @@ from feeds.render import (
     story_link,
 )
 from feeds.store import Store, StoredItem, page_rev
+from feeds.store.changes import EVERYTHING, source_key
 from feeds.topics import TAG_PREFIX, tag_slug
 from feeds.websub import DEFAULT_NOTIFIER, Notice, Notifier, notify
 from sources.base import SourceSpec
@@ -112,9 +120,17 @@ class PublishResult:
     """What each hub was told (``feeds.websub``)."""
 
 
-def feed_meta(config: Config, feed: FeedSpec, store: Store, *, stylesheet: bool = True) -> FeedMeta:
+def feed_meta(
+    config: Config,
+    feed: FeedSpec,
+    store: Store,
+    *,
+    stylesheet: bool = True,
+    infos: Mapping[str, SourceInfo] | None = None,
+) -> FeedMeta:
     """What the feed says about itself (without archive links, which depend on
-    its archives). ``stylesheet``: the site has ``feed.xsl``."""
+    its archives). ``stylesheet``: the site has ``feed.xsl``; ``infos``: the
+    sources' ``source_infos``, when they are at hand."""
     included = [spec for spec in config.sources if feed.includes(spec.name)]
     every = config.feed_every(feed)
     return _meta(
@@ -127,6 +143,7 @@ def feed_meta(config: Config, feed: FeedSpec, store: Store, *, stylesheet: bool 
         included,
         1,
         stylesheet=stylesheet,
+        infos=infos,
     )
 
 
@@ -141,13 +158,14 @@ def _meta(
     depth: int,
     *,
     stylesheet: bool,
+    infos: Mapping[str, SourceInfo] | None = None,
 ) -> FeedMeta:
     """A feed's meta: ``name`` its path under the site (percent-encoded),
     ``every`` the polling interval its ``ttl`` says, ``sources`` those it shows,
     ``depth`` its folders under the public folder (for the stylesheet's href)."""
     base = iri_to_uri(config.site.base_url)
     folder = f"{base}{name}/"
-    titles = config.source_titles()
+    infos = infos if infos is not None else source_infos(config)
     return FeedMeta(
         name=name,
         title=title,
@@ -165,12 +183,20 @@ def _meta(
         logo=config.site.logo,
         rights=config.site.rights,
         stylesheet=f"{'../' * depth}{STYLESHEET}" if stylesheet else "",
-        sources=tuple(
-            # a feed's URL only: RSS <source url> and Atom <source> name a feed
-            SourceInfo(spec.name, titles[spec.name], spec.url if _reads_a_feed(spec) else None)
-            for spec in sources
-        ),
+        sources=tuple(infos[spec.name] for spec in sources),
     )
+
+
+def source_infos(config: Config) -> dict[str, SourceInfo]:
+    """What a feed's meta says of each source, by name: its display name, and its
+    URL when it is a feed (RSS ``<source url>`` and Atom ``<source>`` name a feed)."""
+    titles = config.source_titles()
+    return {
+        spec.name: SourceInfo(
+            spec.name, titles[spec.name], spec.url if _reads_a_feed(spec) else None
+        )
+        for spec in config.sources
+    }
 
 
 def publish(
@@ -210,14 +236,34 @@ def _publish(config: Config, store: Store) -> PublishResult:
     archives: State = {}
     stylesheet = _stylesheet()
     hubs = tuple(("hub", hub) for hub in config.site.hubs)
-    rendered: list[tuple[FeedMeta, list[Story]]] = []
     store.index_topics(config.topics())  # the topic feeds whose selection changed
-    for feed in config.feeds:
-        meta = feed_meta(config, feed, store, stylesheet=stylesheet is not None)
+    infos = source_infos(config)
+    metas = [
+        feed_meta(config, f, store, stylesheet=stylesheet is not None, infos=infos)
+        for f in config.feeds
+    ]
+    look = PageLook(
+        feeds=tuple(metas),
+        source_titles=config.source_titles(),
+        icon=config.site.icon,
+        rights=config.site.rights,
+    )
+    site = f"{config.site!r}\0{hubs!r}\0{_look_print(config, base, look)}\0{_digest(infos)}"
+    marker = _Marker(store.change_tokens(), site)
+    rendered: list[tuple[FeedMeta, list[Story] | None]] = []
+    everies = [config.feed_every(feed) for feed in config.feeds]
+    for feed, meta, every in zip(config.feeds, metas, everies, strict=True):
         key = feed.name if feed.is_topic else None
         sources = config.feed_sources(feed)
+        max_age = _seconds(every)
+        mark = marker.mark(meta, feed.limit, max_age, [key] if key else sources, key is None)
+        kept = ledger.kept(feed.name, mark)
+        if kept is not None:  # made of what the last run's was: its files stay as they are
+            if key is None:
+                archives[feed.name] = old_archives.get(feed.name, {})
+            rendered.append((kept.meta(meta), None))
+            continue
         stories = _stories(store, sources, feed.limit, key, base)
-        max_age = _seconds(config.feed_every(feed))
         if key is None:
             made = (old_archives, archives)
             meta = _archives(
@@ -226,38 +272,46 @@ def _publish(config: Config, store: Store) -> PublishResult:
         else:  # a topic feed: its newest stories only (see the module's docstring)
             for month in sorted(ledger.archive_months(feed.name)):
                 ledger.remove(archive_path(feed.name, month))
-        _write_feed(ledger, result, meta, feed.name, stories, max_age, hubs)
+        _write_feed(ledger, result, meta, feed.name, stories, max_age, hubs, mark)
         rendered.append((meta, stories))
-    tagged = _publish_tag_feeds(config, store, ledger, result, stylesheet is not None, hubs)
-    look = PageLook(
-        feeds=tuple(meta for meta, _ in rendered),
-        source_titles=config.source_titles(),
-        icon=config.site.icon,
-        rights=config.site.rights,
+    tagged = _publish_tag_feeds(
+        config, store, ledger, result, marker, hubs, stylesheet is not None, infos
     )
     result.pages = _publish_pages(config, store, public / STORIES_DIR, base, look)
     result.pages += _publish_linkless_pages(
         config,
         public / STORIES_DIR,
         base,
-        (s.item for _, stories in rendered for s in stories),
+        (s.item for _, stories in rendered for s in stories or ()),
         look,
     )
-    index = render_index(
-        rendered,
-        site_title=config.site.title,
-        description=config.site.description,
-        language=config.site.language,
-        tz=config.site.tz,
-        base_url=base,
-        source_titles=look.source_titles,
-        opml=True,
-        icon=look.icon,
-        rights=look.rights,
-        tag_feeds=[meta for meta, _ in tagged],
-    )
-    site_age = _seconds(min((config.feed_every(f) for f in config.feeds), default=300.0))
-    ledger.write(INDEX, index, max_age=site_age)
+    site_age = _seconds(min(everies, default=300.0))
+    sections = [
+        (meta, stories)
+        for (meta, stories), feed in zip(rendered, config.feeds, strict=True)
+        if not feed.is_topic or len(config.feeds) <= INDEX_SECTIONS
+    ]
+    listed = [meta for (meta, _), feed in zip(rendered, config.feeds, strict=True)]
+    listed = [m for m in listed if m.name not in {meta.name for meta, _ in sections}]
+    # every feed's state holds its mark, which holds its meta
+    index_mark = _digest([marker.extra, ledger.feeds, [m.name for m, _ in sections]])
+    if not ledger.keep_file(INDEX, index_mark, max_age=site_age):
+        index = render_index(
+            [(meta, _or_latest(store, config, meta, stories, base)) for meta, stories in sections],
+            site_title=config.site.title,
+            description=config.site.description,
+            language=config.site.language,
+            tz=config.site.tz,
+            base_url=base,
+            source_titles=look.source_titles,
+            opml=True,
+            icon=look.icon,
+            rights=look.rights,
+            topic_feeds=listed,
+            tag_feeds=[meta for meta, _ in tagged],
+        )
+        ledger.write(INDEX, index, max_age=site_age)
+        ledger.feeds[INDEX] = FeedState(index_mark, index_mark)
     opml = render_opml(config.site.title, base, [meta for meta, _ in [*rendered, *tagged]])
     ledger.write(OPML, opml, max_age=site_age, cors=True)  # read by web feed readers too
     if stylesheet is not None:
@@ -267,6 +321,59 @@ def _publish(config: Config, store: Store) -> PublishResult:
     ledger.save()
     write_if_changed(public / STATE, dumps_state(archives))
     return result
+
+
+INDEX_SECTIONS = 12
+"""Up to this many feeds, the front page shows every feed as a section of its
+newest stories; beyond, the topic feeds are listed by name (their stories are in
+the sections of the feeds of sources)."""
+
+
+def _or_latest(
+    store: Store, config: Config, meta: FeedMeta, stories: list[Story] | None, base: str
+) -> list[Story]:
+    """A front-page section's stories: those just rendered, else the feed's newest."""
+    if stories is not None:
+        return stories
+    feed = next(f for f in config.feeds if f.name == meta.name)
+    key = feed.name if feed.is_topic else None
+    return _stories(store, config.feed_sources(feed), feed.limit, key, base)
+
+
+def _look_print(config: Config, base: str, look: PageLook) -> str:
+    """What every page and feed of the site shows of the site (``pages_fingerprint``)."""
+    return pages_fingerprint(
+        config.site.title,
+        base,
+        config.site.tz,
+        feeds=look.feeds,
+        source_titles=look.source_titles,
+        icon=look.icon,
+        rights=look.rights,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    """Marks a feed by what it is made of, without reading its stories: the
+    store's change tokens of its sources (or of its index key), its meta, and
+    what the whole site adds (``extra``)."""
+
+    tokens: Mapping[str, str]
+    extra: str
+    """The site: its config, hubs, look and every source's ``SourceInfo``."""
+
+    def mark(
+        self, meta: FeedMeta, limit: int, max_age: int, keys: Sequence[str], sources: bool
+    ) -> str:
+        names = [source_key(k) if sources else k for k in keys]
+        tokens = [(k, self.tokens.get(k, "")) for k in (EVERYTHING, *sorted(names))]
+        shown = "\0".join(info.name for info in meta.sources)  # ``extra`` has the rest
+        return _digest([self.extra, replace(meta, sources=()), shown, limit, max_age, tokens])
+
+
+def _digest(parts: object) -> str:
+    return hashlib.sha256(f"{NASHRA_VERSION}\n{parts!r}".encode()).hexdigest()[:32]
 
 
 def _archives(
@@ -325,17 +432,25 @@ def _write_feed(
     stories: list[Story],
     max_age: int,
     hubs: tuple[tuple[str, str], ...],
+    mark: str,
 ) -> None:
-    """Write a feed's three documents in ``folder`` (under the public folder).
-    A feed made of what the last run's was (the same meta and stories, the same
-    nashra) is not rendered again: its files are recorded as they are, so that a
-    site of many feeds costs, when little changed, about what one feed does."""
+    """Write a feed's three documents in ``folder`` (under the public folder),
+    and what they are made of (``mark``: see ``_Marker``). A feed made of what
+    the last run's was (the same meta and stories, the same nashra) is not
+    rendered again: its files are recorded as they are."""
     urls = {"rss.xml": meta.rss_url, "atom.xml": meta.atom_url, "feed.json": meta.json_url}
     made_of = feed_fingerprint(meta, stories)
-    ledger.feeds[folder] = made_of
-    same = ledger.old_feeds.get(folder) == made_of and all(
-        f"{folder}/{filename}" in ledger.old.files and (ledger.public / folder / filename).is_file()
-        for filename, _ in FEED_FILES
+    old = ledger.old_feeds.get(folder)
+    prev = meta.archive.prev if meta.archive is not None else None
+    ledger.feeds[folder] = FeedState(made_of, mark, prev, meta.title)
+    same = (
+        old is not None
+        and old.made_of == made_of
+        and all(
+            f"{folder}/{filename}" in ledger.old.files
+            and (ledger.public / folder / filename).is_file()
+            for filename, _ in FEED_FILES
+        )
     )
     for filename, render in FEED_FILES:
         url = urls[filename]
@@ -364,13 +479,22 @@ def tag_folder(meta: FeedMeta) -> str:
 
 
 def tag_feed_meta(
-    config: Config, store: Store, slug: str, title: str, *, stylesheet: bool
+    config: Config,
+    store: Store,
+    slug: str,
+    title: str,
+    *,
+    stylesheet: bool,
+    infos: Mapping[str, SourceInfo] | None = None,
 ) -> FeedMeta:
     """What the feed of a tag says about itself: its URLs the percent-encoded
     ``tags/<slug>/``, its title the tag as a story spells it."""
     name = f"{TAG_FOLDER}/{quote(slug, safe='')}"
     every = min((s.every for s in config.sources), default=300.0)
-    return _meta(config, store, name, title, "", every, config.sources, 2, stylesheet=stylesheet)
+    sources = config.sources
+    return _meta(
+        config, store, name, title, "", every, sources, 2, stylesheet=stylesheet, infos=infos
+    )
 
 
 def _publish_tag_feeds(
@@ -378,9 +502,11 @@ def _publish_tag_feeds(
     store: Store,
     ledger: _Ledger,
     result: PublishResult,
-    stylesheet: bool,
+    marker: _Marker,
     hubs: tuple[tuple[str, str], ...],
-) -> list[tuple[FeedMeta, list[Story]]]:
+    stylesheet: bool,
+    infos: Mapping[str, SourceInfo],
+) -> list[tuple[FeedMeta, list[Story] | None]]:
     """With ``[site] tag_feeds``: a feed for every tag at least ``tag_feed_min``
     stories have, in ``tags/<slug>/`` (without archives). Returns them, in slug order."""
     if not config.site.tag_feeds:
@@ -389,13 +515,20 @@ def _publish_tag_feeds(
     names = [s.name for s in config.sources]
     limit = max((f.limit for f in config.feeds), default=50)
     max_age = _seconds(min((s.every for s in config.sources), default=300.0))
-    published: list[tuple[FeedMeta, list[Story]]] = []
+    published: list[tuple[FeedMeta, list[Story] | None]] = []
     for slug, _ in store.tags_with(config.site.tag_feed_min):
-        stories = _stories(store, names, limit, TAG_PREFIX + slug, base)
+        key = TAG_PREFIX + slug
+        untitled = tag_feed_meta(config, store, slug, "", stylesheet=stylesheet, infos=infos)
+        mark = marker.mark(untitled, limit, max_age, [key], False)
+        kept = ledger.kept(tag_folder(untitled), mark)
+        if kept is not None:
+            published.append((kept.meta(untitled), None))
+            continue
+        stories = _stories(store, names, limit, key, base)
         spelt = (t for s in stories for t in s.item.tags if tag_slug(t) == slug)
         title = next(spelt, slug.replace("-", " "))
-        meta = tag_feed_meta(config, store, slug, title.strip(), stylesheet=stylesheet)
-        _write_feed(ledger, result, meta, tag_folder(meta), stories, max_age, hubs)
+        meta = replace(untitled, title=title.strip())
+        _write_feed(ledger, result, meta, tag_folder(meta), stories, max_age, hubs, mark)
         published.append((meta, stories))
     return published
 
@@ -447,17 +580,50 @@ class _Ledger:
         self.written: list[Path] = []
         self.removed: list[Path] = []
         self.old_feeds = _load_feeds(public)
-        self.feeds: dict[str, str] = {}
-        """Feed folder -> what its documents are made of (``feed_fingerprint``)."""
+        self.feeds: dict[str, FeedState] = {}
+        """Feed folder (or the index) -> what its documents are made of."""
+        self._months: dict[str, set[str]] | None = None
+
+    def kept(self, folder: str, mark: str) -> FeedState | None:
+        """If the feed in ``folder`` is marked as the last run's was and its
+        files (documents, archives) are in place: record them as they are and
+        return what the last run made it of; else None (render it)."""
+        old = self.old_feeds.get(folder)
+        paths = [f"{folder}/{name}" for name, _ in FEED_FILES]
+        paths += [archive_path(folder, month) for month in sorted(self.archive_months(folder))]
+        if old is None or old.mark != mark or not all(self._in_place(p) for p in paths):
+            return None
+        for path in paths:
+            prior = self.old.files[path]
+            self.record(
+                path, None, False, max_age=prior.max_age, links=prior.links, cors=prior.cors
+            )
+        self.feeds[folder] = old
+        return old
+
+    def keep_file(self, path: str, mark: str, *, max_age: int) -> bool:
+        """Record the file at ``path`` as it is if the last run marked it
+        ``mark`` and it is in place (True); else False (render it)."""
+        old = self.old_feeds.get(path)
+        if old is None or old.mark != mark or not self._in_place(path):
+            return False
+        prior = self.old.files[path]
+        self.record(path, None, False, max_age=max_age, links=prior.links, cors=prior.cors)
+        self.feeds[path] = old
+        return True
+
+    def _in_place(self, path: str) -> bool:
+        return path in self.old.files and (self.public / path).is_file()
 
     def archive_months(self, feed: str) -> set[str]:
         """The months of the feed's archives in the last manifest."""
-        prefix = f"{feed}/"
-        return {
-            path.rsplit("/", 1)[1].removesuffix(".xml")
-            for path in self.old.files
-            if path.startswith(prefix) and is_archive_path(path)
-        }
+        if self._months is None:
+            self._months = {}
+            for path in self.old.files:
+                if is_archive_path(path):  # <feed>/archive/<month>.xml
+                    folder, _, month = path.split("/")
+                    self._months.setdefault(folder, set()).add(month.removesuffix(".xml"))
+        return set(self._months.get(feed, ()))
 
     def write(
         self,
@@ -535,21 +701,56 @@ class _Ledger:
 
 
 FEEDS_STATE = MANIFEST.parent / "feeds.json"
-"""What each feed's documents were made of, by folder (``feed_fingerprint``)."""
+"""What each feed's documents (and the index) were made of, by folder."""
 
 
-def _load_feeds(public: Path) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What a feed's documents were made of: its stories and meta
+    (``feed_fingerprint``), the store's change tokens it was read at
+    (``_Marker``), and what of its meta it learnt from them (the link to its
+    newest archive, a tag feed's title)."""
+
+    made_of: str
+    mark: str
+    prev: str | None = None
+    title: str = ""
+
+    def meta(self, meta: FeedMeta) -> FeedMeta:
+        """``meta`` as the feed had it when it was made of this."""
+        if self.prev is not None:
+            meta = replace(meta, archive=ArchiveLinks(meta.atom_url, prev=self.prev))
+        return replace(meta, title=self.title) if self.title else meta
+
+
+def _load_feeds(public: Path) -> dict[str, FeedState]:
     try:
         data = json.loads((public / FEEDS_STATE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}  # none yet, or unreadable: every feed is rendered
     if not isinstance(data, dict):
         return {}
-    return {str(k): str(v) for k, v in data.items()}
+    found: dict[str, FeedState] = {}
+    for folder, state in data.items():
+        if isinstance(state, dict) and isinstance(state.get("made_of"), str):
+            prev, title = state.get("prev"), state.get("title")
+            found[str(folder)] = FeedState(
+                state["made_of"],
+                str(state.get("mark", "")),
+                prev if isinstance(prev, str) else None,
+                title if isinstance(title, str) else "",
+            )
+        elif isinstance(state, str):  # an older release's: what it was made of only
+            found[str(folder)] = FeedState(state, "")
+    return found
 
 
-def _dumps_feeds(feeds: Mapping[str, str]) -> bytes:
-    return json.dumps(dict(sorted(feeds.items())), ensure_ascii=False, indent=1).encode("utf-8")
+def _dumps_feeds(feeds: Mapping[str, FeedState]) -> bytes:
+    data = {
+        folder: {"made_of": s.made_of, "mark": s.mark, "prev": s.prev, "title": s.title}
+        for folder, s in sorted(feeds.items())
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 GONE_MAP = MANIFEST.parent / "gone.map"
@@ -588,16 +789,7 @@ class PageLook:
 
 
 def _publish_pages(config: Config, store: Store, folder: Path, base: str, look: PageLook) -> int:
-    tz = config.site.tz
-    fingerprint = pages_fingerprint(
-        config.site.title,
-        base,
-        tz,
-        feeds=look.feeds,
-        source_titles=look.source_titles,
-        icon=look.icon,
-        rights=look.rights,
-    )
+    fingerprint = _look_print(config, base, look)
     existing = set(os.listdir(folder)) if folder.is_dir() else set()
     done: list[tuple[str, str]] = []
     count = 0

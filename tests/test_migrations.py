@@ -234,10 +234,12 @@ def test_a_store_at_an_unknown_revision_is_refused_untouched(database_url: str, 
 
 
 def test_a_release_store_of_a_newer_schema_version_is_refused_untouched(release_url: str) -> None:
-    _execute(release_url, "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    newer = SCHEMA_VERSION + 1
+    _execute(release_url, f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
     before = _rows(release_url)
     with pytest.raises(
-        StoreError, match=rf"has schema version 7, newer than this nashra \({SCHEMA_VERSION}\)"
+        StoreError,
+        match=rf"has schema version {newer}, newer than this nashra \({SCHEMA_VERSION}\)",
     ):
         Store.open(release_url)
     assert _rows(release_url) == before  # no alembic_version table, nothing upgraded

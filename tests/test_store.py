@@ -412,6 +412,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "index_topics": lambda s: s.index_topics(),
         "feed_counts": lambda s: s.feed_counts(["topic"]),
         "tags_with": lambda s: s.tags_with(1),
+        "change_tokens": lambda s: s.change_tokens(),
     }
     # closing and migrating do not read the tables: the boundary test above covers them
     assert sorted([*calls, "close", "migrate"]) == _public_methods()
@@ -420,7 +421,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         with store.engine.begin() as conn:
             for table in (
                 "items", "dedup_keys", "files", "sources", "publishes", "meta", "feed_items",
-                "topic_feeds",
+                "topic_feeds", "changes",
             ):  # fmt: skip
                 conn.execute(text(f"DROP TABLE {table}"))
         for name, call in calls.items():

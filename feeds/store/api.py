@@ -13,6 +13,7 @@ from feeds.dedup import Policy
 from feeds.identity import Entry
 from feeds.store.archives import Archives
 from feeds.store.base import boundary
+from feeds.store.changes import Changes
 from feeds.store.database import connect
 from feeds.store.files import Files
 from feeds.store.items import DEFAULT_POLICY, BatchResult, Items, save_batch
@@ -28,7 +29,7 @@ from sources.base import FileState
 from sources.errors import StoreError
 
 
-class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, TopicIndex):
+class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, TopicIndex, Changes):
     """Reads and writes the store. Open with ``Store.open(url)``.
 
     Every public method raises ``StoreError`` (naming the database, without its

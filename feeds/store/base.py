@@ -45,10 +45,14 @@ class Base:
     def _write(self) -> Iterator[Connection]:
         """A write transaction. On SQLite it holds the write lock from its start
         (``BEGIN IMMEDIATE``), so what it reads stays true until it commits."""
+        from feeds.store import changes  # it reads the store with this class
+
         with self.engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
+                changes.begin(conn)
                 yield conn
+                changes.flush(conn)  # the feeds the transaction changed
 
     def _retrying(self, write: Callable[[Connection], R]) -> R:
         """Run ``write`` in a write transaction; again, a bounded number of times, when

@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection
 
 from feeds.identity import Entry, body_lines
 from feeds.near import THRESHOLD, Fingerprint, bands_of, batch_fingerprints, resemblance, unpack
+from feeds.store.changes import touch_stories
 from feeds.store.database import chunks, insert_rows, marks
 from feeds.store.tables import content_of, items
 from sources.html import html_to_text
@@ -199,12 +200,16 @@ def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bo
 def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:
     """The entries of these stories show something new (a member joined or left, a
     member was edited, a withdrawal): a new shown revision and ``updated``."""
+    members: list[str] = []
     for chunk in chunks(sorted(set(ids))):
         conn.execute(
             update(items)
             .where(items.c.id.in_(chunk))
             .values(shown_rev=uuid.uuid4().hex, updated=now)
         )
+        query = select(items.c.id).where(items.c.id.in_(chunk) | items.c.cluster.in_(chunk))
+        members.extend(conn.execute(query).scalars())
+    touch_stories(conn, members)  # every version's feeds list the cluster's entry
 
 
 def roots_of(conn: Connection, ids: Iterable[str]) -> set[str]:

@@ -131,6 +131,21 @@ def insert_ignoring(conn: Connection, table: Table) -> Insert:
     raise StoreError(f"{conn.dialect.name} databases are not supported (SQLite, PostgreSQL)")
 
 
+def upserting(conn: Connection, table: Table, key: str, columns: Sequence[str]) -> Insert:
+    """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` in the connection's database."""
+    if conn.dialect.name == "postgresql":
+        pg = postgresql.insert(table)
+        return pg.on_conflict_do_update(
+            index_elements=[key], set_={c: pg.excluded[c] for c in columns}
+        )
+    if conn.dialect.name == "sqlite":
+        lite = sqlite.insert(table)
+        return lite.on_conflict_do_update(
+            index_elements=[key], set_={c: lite.excluded[c] for c in columns}
+        )
+    raise StoreError(f"{conn.dialect.name} databases are not supported (SQLite, PostgreSQL)")
+
+
 def transient(exc: DBAPIError) -> bool:
     """Whether writing the same transaction again may succeed."""
     return getattr(exc.orig, "sqlstate", None) in _RETRY_STATES

@@ -23,6 +23,7 @@ from feeds.identity import Entry
 from feeds.near import Fingerprint, pack
 from feeds.store import clusters, corrections
 from feeds.store.base import Base, boundary
+from feeds.store.changes import touch_stories
 from feeds.store.clusters import near_key
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.files import save_files
@@ -215,6 +216,7 @@ def save_batch(
     clusters.insert_bands(conn, bands)
     clusters.touch(conn, touched, now)
     withdrawn = corrections.withdraw(conn, gone, now)
+    touch_stories(conn, filed)
     save_files(conn, source, file_states, now)
     result = BatchResult(
         new=counts[Outcome.NEW],

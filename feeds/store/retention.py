@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, select
 
 from feeds.store.base import Base, boundary
+from feeds.store.changes import touch_all
 from feeds.store.clusters import drop_bands
 from feeds.store.tables import dedup_keys, feed_items, items
 
@@ -53,6 +54,8 @@ class Retention(Base):
             )
             drop_bands(conn, conn.execute(old).all())
             gone_items = conn.execute(items.delete().where(aged)).rowcount
+            if gone_items:
+                touch_all(conn)  # clusters may list fewer versions
             live = select(items.c.id)
             conn.execute(feed_items.delete().where(feed_items.c.item_id.not_in(live)))
             gone_keys = conn.execute(

@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The number of the newest migration (``migrations/versions/0006_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
@@ -164,6 +164,18 @@ topic_feeds = Table(
 )
 """The selection each feed's ``feed_items`` rows were made by: a feed whose
 selection changed (or that is new) is indexed again over every stored story."""
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("token", String(32), nullable=False),
+)
+"""What a feed is made of changed (``feeds.store.changes``): per source
+(``source:`` and its name) and per topic or tag feed (its ``feed_items`` key), a
+new random token each time a story it lists, or could list, is stored, edited,
+merged into, withdrawn or expired. A publisher compares the tokens with those it
+last rendered a feed from, and renders only the feeds whose tokens changed."""
 
 dedup_keys = Table(
     "dedup_keys",

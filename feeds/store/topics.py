@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import Connection
 
 from feeds.store.base import Base, boundary
+from feeds.store.changes import touch_all, touch_keys
 from feeds.store.database import chunks, insert_ignoring
 from feeds.store.tables import feed_items, items, topic_feeds
 from feeds.topics import NO_TOPICS, TAG_PREFIX, StoryText, Topics
@@ -57,11 +58,14 @@ def file_stories(conn: Connection, ids: Sequence[str], topics: Topics) -> None:
         mine: ColumnElement[bool] = feed_items.c.feed.in_(keys)
         if topics.tags:
             mine = mine | feed_items.c.feed.startswith(TAG_PREFIX, autoescape=True)
+        filed = select(feed_items.c.feed).where(feed_items.c.item_id.in_(chunk), mine)
+        touched = set(conn.execute(filed.distinct()).scalars())  # the feeds they leave
         conn.execute(feed_items.delete().where(feed_items.c.item_id.in_(chunk), mine))
         found = conn.execute(select(*_COLUMNS).where(items.c.id.in_(chunk))).all()
         rows = _rows(found, topics)
         if rows:
             conn.execute(insert_ignoring(conn, feed_items), rows)
+        touch_keys(conn, touched | {row["feed"] for row in rows})
 
 
 class TopicIndex(Base):
@@ -84,6 +88,7 @@ class TopicIndex(Base):
                     tagged = feed_items.c.feed.startswith(TAG_PREFIX, autoescape=True)
                     conn.execute(feed_items.delete().where(tagged))
                     conn.execute(topic_feeds.delete().where(topic_feeds.c.feed == TAGS_KEY))
+                touch_all(conn)
         if not stale and not tags:
             return []
         todo = Topics(stale, tags)
@@ -111,6 +116,7 @@ class TopicIndex(Base):
                 topic_feeds.delete().where(topic_feeds.c.feed.in_([d["feed"] for d in done]))
             )
             conn.execute(topic_feeds.insert(), done)
+            touch_all(conn)
         return [*keys, *([TAGS_KEY] if tags else [])]
 
     @boundary("read the store")
