@@ -35,7 +35,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sources.arabic import normalize_key
 from sources.errors import ConfigError
@@ -78,6 +78,7 @@ def tag_slug(tag: str) -> str:
     return "-".join(normalize_key(tag).split())[:MAX_SLUG].strip("-")
 
 
+@lru_cache(maxsize=1 << 12)
 def article_stripped(word: str) -> str:
     """A query word without its definite article (``الاقتصاد`` → ``اقتصاد``)."""
     for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
@@ -86,17 +87,25 @@ def article_stripped(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def stem_forms(word: str) -> frozenset[str]:
     """What a text word may be behind its clitics: itself and itself without each
     prefix it starts with (keeping ``MIN_STEM`` letters)."""
+    prefixes = _BY_LETTER.get(word[:1], ())
     return frozenset(
         [word]
         + [
             word[len(p) :]
-            for p in _PREFIXES
+            for p in prefixes
             if word.startswith(p) and len(word) - len(p) >= MIN_STEM
         ]
     )
+
+
+_BY_LETTER = {
+    letter: tuple(p for p in _PREFIXES if p[0] == letter) for letter in {p[0] for p in _PREFIXES}
+}
+"""The prefixes by their first letter: most words start with none of them."""
 
 
 # ------------------------------------------------------------------------ queries
@@ -264,7 +273,7 @@ class StoryText:
 
     @cached_property
     def stemmed(self) -> frozenset[str]:
-        return frozenset(f for forms in self.forms for f in forms)
+        return frozenset().union(*map(stem_forms, self.plain))  # each word once
 
 
 def _has(term: Term, text: StoryText, stem: bool) -> bool:
