@@ -119,13 +119,17 @@ def copy_paths(path: Path) -> list[Path]:
 def write_copies(path: Path, data: bytes) -> tuple[str, ...]:
     """Write the compressed copies of ``path``, which holds ``data``, beside it,
     atomically, with its modification time (a server's ``Last-Modified`` is then
-    the same whichever it sends). Returns their encodings."""
+    the same whichever it sends). Returns their encodings.
+
+    The copies are not synced one by one: the caller calls ``sync_all()`` before
+    it records them (the manifest), so a copy lost to a power cut is one the
+    manifest does not vouch for, and the next publish writes it again."""
     try:
         status = path.stat()
     except OSError as exc:
         raise PublishError(str(path), f"cannot read: {exc.strerror}") from exc
     for copy, (_encoding, _suffix, compress) in zip(copy_paths(path), COPIES, strict=True):
-        write_if_changed(copy, compress(data))
+        write_if_changed(copy, compress(data), durable=False)  # the caller syncs: see below
         try:
             os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
         except OSError as exc:

@@ -277,7 +277,12 @@ def _publish(config: Config, store: Store) -> PublishResult:
     tagged = _publish_tag_feeds(
         config, store, ledger, result, marker, hubs, stylesheet is not None, infos
     )
-    result.pages = _publish_pages(config, store, public / STORIES_DIR, base, look)
+    # the pages: due only when a story changed (a token moved) or how pages look
+    pages_mark = _digest([marker.extra, sorted(marker.tokens.items())])
+    old_pages = ledger.old_feeds.get(PAGES)
+    if old_pages is None or old_pages.mark != pages_mark:
+        result.pages = _publish_pages(config, store, public / STORIES_DIR, base, look)
+    ledger.feeds[PAGES] = FeedState(pages_mark, pages_mark)
     result.pages += _publish_linkless_pages(
         config,
         public / STORIES_DIR,
@@ -294,7 +299,8 @@ def _publish(config: Config, store: Store) -> PublishResult:
     listed = [meta for (meta, _), feed in zip(rendered, config.feeds, strict=True)]
     listed = [m for m in listed if m.name not in {meta.name for meta, _ in sections}]
     # every feed's state holds its mark, which holds its meta
-    index_mark = _digest([marker.extra, ledger.feeds, [m.name for m, _ in sections]])
+    feeds = {k: v for k, v in ledger.feeds.items() if k != PAGES}
+    index_mark = _digest([marker.extra, feeds, [m.name for m, _ in sections]])
     if not ledger.keep_file(INDEX, index_mark, max_age=site_age):
         index = render_index(
             [(meta, _or_latest(store, config, meta, stories, base)) for meta, stories in sections],
@@ -323,6 +329,8 @@ def _publish(config: Config, store: Store) -> PublishResult:
     return result
 
 
+PAGES = ".pages"
+"""The state key of the story pages (``FEEDS_STATE``): the tokens they were made at."""
 INDEX_SECTIONS = 12
 """Up to this many feeds, the front page shows every feed as a section of its
 newest stories; beyond, the topic feeds are listed by name (their stories are in
@@ -583,6 +591,7 @@ class _Ledger:
         self.feeds: dict[str, FeedState] = {}
         """Feed folder (or the index) -> what its documents are made of."""
         self._months: dict[str, set[str]] | None = None
+        self.copied = False
 
     def kept(self, folder: str, mark: str) -> FeedState | None:
         """If the feed in ``folder`` is marked as the last run's was and its
@@ -673,6 +682,7 @@ class _Ledger:
         same = not written and prior is not None and prior.etag == etag
         if not same or prior is None or prior.encodings != ENCODINGS or not copies_present(target):
             write_copies(target, data)
+            self.copied = True
         modified = prior.modified if same and prior is not None else _mtime(target)
         self.files[path] = Published(
             path, etag, len(data), modified, max_age, links, cors, encodings=ENCODINGS
@@ -691,6 +701,8 @@ class _Ledger:
         or before that are not published again."""
         gone = (self.old.gone | self.gone) - set(self.files)
         manifest = Manifest(self.files, frozenset(gone))
+        if self.copied:
+            sync_all()  # the compressed copies, written without a sync each
         write_if_changed(self.public / FEEDS_STATE, _dumps_feeds(self.feeds))
         write_if_changed(self.public / MANIFEST, dumps(manifest))
         gone_map = self.public / GONE_MAP

@@ -118,16 +118,22 @@ def _rewrite(site: Site, records: list[dict[str, object]]) -> None:
     (site.sources / "goud.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def test_a_publish_with_nothing_new_reads_no_feed_and_writes_nothing(
+def test_a_publish_with_nothing_new_reads_no_feed_no_page_and_writes_nothing(
     published: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _counting(monkeypatch)
+    due: list[str] = []
+    real_due: Callable[..., object] = Store.pages_due
+    monkeypatch.setattr(
+        Store, "pages_due", lambda self, *a: due.append("pages") or real_due(self, *a)
+    )
     store = published.store()
     try:
         result = publish(published.config(), store)
     finally:
         store.close()
     assert calls == [] and result.written == [] and result.changed == {}
+    assert due == []  # no story changed: no page is looked for
 
 
 def test_only_the_feeds_a_new_story_reaches_are_read_again(
