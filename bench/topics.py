@@ -15,7 +15,9 @@ records the site it was rendered for), it prints the time of:
 - a publish after one poll of 50 new stories;
 - a publish after one poll of 1 new story;
 
-and their ratio (all the topic feeds over one). Also: the time to save a story (matching
+and their ratio (all the topic feeds over one), with how many of the topic feeds were
+rendered again (their bytes changed) and what each cost beyond the single feed's
+publish. Also: the time to save a story (matching
 it against every topic feed included) and the part matching takes, and the time to
 index every topic feed again over the whole store (what changing all 200 queries at
 once costs at the next publish). Compare two ``--stories`` to see which costs grow
@@ -142,21 +144,20 @@ def main() -> None:
     shutil.copy(work / "store.db", work / "store-one.db")
     alone = Store.open(f"sqlite:///{work / 'store-one.db'}")
     store = Store.open(f"sqlite:///{work / 'store.db'}")
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, int]] = []
+
+    def both(label: str) -> None:
+        changed: list[int] = []
+        a = timed(lambda: publish(one, alone))
+        b = timed(lambda: changed.append(len(publish(many, store).changed)))
+        rows.append((label, a, b, changed[0]))
+
     for label in ("first publish", "publish, nothing new"):
-        rows.append(
-            (label, timed(lambda: publish(one, alone)), timed(lambda: publish(many, store)))
-        )
+        both(label)
     for label, batch in ((f"after {len(last.stories)} new", last), ("after 1 new", single)):
         for target in (alone, store):
             target.save_poll(entries_of(batch), (), poll_of(batch), policy=EXACT, topics=topics)
-        rows.append(
-            (
-                f"publish {label}",
-                timed(lambda: publish(one, alone)),
-                timed(lambda: publish(many, store)),
-            )
-        )
+        both(f"publish {label}")
     alone.close()
     store.close()
     print(f"{stored:,} stories, {args.feeds} topic feeds; work folder {work}")
@@ -171,9 +172,13 @@ def main() -> None:
         f"max {sizes[-1]:,}, empty {sum(1 for n in sizes if n == 0)}"
     )
     print()
-    print(f"{'':24}{'1 topic feed':>14}{f'{args.feeds} topic feeds':>18}{'ratio':>8}")
-    for label, a, b in rows:
-        print(f"{label:24}{a:>13.2f}s{b:>17.2f}s{b / a:>8.2f}")
+    print(
+        f"{'':24}{'1 topic feed':>14}{f'{args.feeds} topic feeds':>18}{'ratio':>8}"
+        f"{'feeds rendered':>16}{'per feed':>10}"
+    )
+    for label, a, b, n in rows:
+        each = f"{(b - a) / n * 1000:>8.0f}ms" if n else f"{'':>10}"
+        print(f"{label:24}{a:>13.2f}s{b:>17.2f}s{b / a:>8.2f}{n:>16}{each}")
     if args.out is None:
         shutil.rmtree(work)
 
