@@ -4,7 +4,8 @@
 ``nashra status`` reads the store (``feeds.status``); ``nashra parse`` shows what
 a file yields; ``nashra init`` writes a starter configuration (``feeds.starter``);
 ``nashra serve`` serves the public folder over HTTP (``feeds.serve``), which
-``nashra run --serve HOST:PORT`` also does from the daemon's process.
+``nashra run --serve HOST:PORT`` also does from the daemon's process; ``nashra
+migrate`` copies a store into another database (``feeds.store.transfer``).
 
 One error boundary (``_Boundary``) covers every command: a NashraError is one
 line ``error: …`` (exit 2 for configuration, 1 otherwise); anything else is a
@@ -46,6 +47,8 @@ from feeds.serve import serve as serve_public
 from feeds.starter import write_starter
 from feeds.status import problems, read_status, status_json, status_lines
 from feeds.store import Store
+from feeds.store.database import safe
+from feeds.store.transfer import BATCH, table_line, transfer, verdict_line
 from sources.base import Context
 from sources.errors import ConfigError, NashraError
 from sources.files import parse_file
@@ -630,6 +633,45 @@ def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
         for line in status_lines(report, max_failures):
             click.echo(line)
     ctx.exit(EXIT_FAILED if problems(report, max_failures) else EXIT_OK)
+
+
+# -- nashra migrate --------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--from", "source", required=True, metavar="URL", help="The store to copy.")
+@click.option(
+    "--to", "target", required=True, metavar="URL", help="The store to copy it into (made if new)."
+)
+@click.option(
+    "--batch",
+    default=BATCH,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows per batch; each batch is one transaction on the target.",
+)
+def migrate(source: str, target: str, batch: int) -> None:
+    """Copy an installation's store into another database, then verify it.
+
+    Stories, dedup keys, the near-duplicate index, topic feeds, the sources'
+    schedule and file fingerprints, table by table in batches: a stopped copy
+    resumes where it stopped when run again, and a finished one copies nothing.
+    Refuses a target holding another installation. Stop `nashra run` first, then
+    set `[site] database` to the new URL.
+
+    \b
+    Example:
+      nashra migrate --from sqlite:///.state/nashra.db \\
+                     --to postgresql+psycopg://nashra@db.example.org/nashra
+    """
+    click.echo(f"copying {safe(source)} into {safe(target)}")
+    done = transfer(source, target, batch=batch, on_table=lambda t: click.echo(table_line(t)))
+    for check in done.checks:
+        if check.problem:
+            click.echo(f"differs {check.table}: {check.problem}", err=True)
+    click.echo(verdict_line(done))
+    if not done.verified:
+        raise click.exceptions.Exit(EXIT_FAILED)
 
 
 # -- nashra init -----------------------------------------------------------------------
