@@ -57,6 +57,8 @@ from sources.item import Item
 log = logging.getLogger("nashra")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUG = 0, 1, 2, 3
+EXIT_PIPE = 128 + signal.SIGPIPE
+"""What a shell reports for a program its reader stopped reading (``… | head``)."""
 
 
 # -- the error boundary ----------------------------------------------------------------
@@ -88,6 +90,12 @@ class _Boundary(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # whoever read the output went away (``nashra parse … | head``): stop quietly,
+            # and let nothing else be written to the closed pipe at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(EXIT_PIPE) from None
         except NashraError as exc:
             log.debug("%s", exc, exc_info=exc)
             click.echo(f"error: {one_line(str(exc))}", err=True)

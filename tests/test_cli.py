@@ -401,3 +401,33 @@ def test_once_and_parse_count_merged_stories_apart_from_duplicates(site: Site) -
     [line] = [line for line in done.stdout.splitlines() if "records:" in line]
     assert "2 new, 1 duplicate, 1 merged" in line
     assert ", 1 duplicate, 1 merged, 0 failed" in done.stdout.splitlines()[-1]
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(site: Site) -> None:
+    """``nashra parse … | head``: the pipe's reader goes away before the output is
+    written; the command stops with the shell's SIGPIPE status, no bug report."""
+    lines = []
+    for n, article in enumerate(_sample_articles()[:40]):
+        record = {"id": f"goud-{n}", "title": article["title"], "body": article["body"]}
+        lines.append(json.dumps(record, ensure_ascii=False))
+    path = site.write("goud.jsonl", "\n".join(lines) + "\n")
+    settle(site.sources)
+    proc = subprocess.Popen(
+        [*NASHRA, "parse", str(path), "--json"],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before a byte is read
+    with proc.stderr:
+        err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=60) == 128 + signal.SIGPIPE, err
+    assert "bug" not in err and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def _sample_articles() -> list[dict[str, str]]:
+    """Real articles (Goud.ma, MArSum corpus, CC BY 4.0)."""
+    path = Path(__file__).parents[1] / "bench" / "data" / "samples" / "news-articles.jsonl"
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]

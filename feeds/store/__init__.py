@@ -6,7 +6,8 @@ URL. One module per concern: ``tables`` (the schema), ``migrate`` and
 ``migrations/`` (Alembic: creating and upgrading a store when it opens),
 ``items`` (saving a batch, dedup keys, reading stories), ``files`` (file
 fingerprints), ``schedule`` (sources, claims, polls), ``retention``, ``pages``,
-``publishes``; ``database`` (URLs, engines, dialects) and ``base`` (write
+``publishes``, ``changes`` (which feeds a write changed), ``transfer`` (copying an
+installation into another store: ``nashra migrate``); ``database`` (URLs, engines, dialects) and ``base`` (write
 transactions and the error boundary). Times are stored as naive UTC and read
 back aware. A source's batch is written in one transaction; on SQLite a write
 transaction takes the write lock when it begins (``BEGIN IMMEDIATE``).
