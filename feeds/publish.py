@@ -258,8 +258,8 @@ def _publish(config: Config, store: Store) -> PublishResult:
         max_age = _seconds(every)
         mark = marker.mark(meta, feed.limit, max_age, [key] if key else sources, key is None)
         kept = ledger.kept(feed.name, mark)
-        if kept is not None:  # made of what the last run's was: its files stay as they are
-            if key is None:
+        if kept is not None and (key is not None or _archived(ledger, feed.name, old_archives)):
+            if key is None:  # made of what the last run's was: its files stay as they are
                 archives[feed.name] = old_archives.get(feed.name, {})
             rendered.append((kept.meta(meta), None))
             continue
@@ -277,19 +277,21 @@ def _publish(config: Config, store: Store) -> PublishResult:
     tagged = _publish_tag_feeds(
         config, store, ledger, result, marker, hubs, stylesheet is not None, infos
     )
-    # the pages: due only when a story changed (a token moved) or how pages look
+    # the pages: due only when a story changed (a token moved), how pages look, or
+    # the folder (a page deleted by hand changes its time)
     pages_mark = _digest([marker.extra, sorted(marker.tokens.items())])
     old_pages = ledger.old_feeds.get(PAGES)
-    if old_pages is None or old_pages.mark != pages_mark:
-        result.pages = _publish_pages(config, store, public / STORIES_DIR, base, look)
-    ledger.feeds[PAGES] = FeedState(pages_mark, pages_mark)
+    folder = public / STORIES_DIR
+    if old_pages is None or old_pages.made_of != _pages_print(pages_mark, folder):
+        result.pages = _publish_pages(config, store, folder, base, look)
     result.pages += _publish_linkless_pages(
         config,
-        public / STORIES_DIR,
+        folder,
         base,
         (s.item for _, stories in rendered for s in stories or ()),
         look,
     )
+    ledger.feeds[PAGES] = FeedState(_pages_print(pages_mark, folder), pages_mark)
     site_age = _seconds(min(everies, default=300.0))
     sections = [
         (meta, stories)
@@ -324,13 +326,29 @@ def _publish(config: Config, store: Store) -> PublishResult:
         ledger.write(STYLESHEET, stylesheet, max_age=STYLESHEET_MAX_AGE)
     folders = {f.name for f in config.feeds} | {tag_folder(meta) for meta, _ in tagged}
     _remove_unconfigured(ledger, folders, old_archives)
+    write_if_changed(public / STATE, dumps_state(archives))  # before the marks that skip it
     ledger.save()
-    write_if_changed(public / STATE, dumps_state(archives))
     return result
 
 
 PAGES = ".pages"
-"""The state key of the story pages (``FEEDS_STATE``): the tokens they were made at."""
+"""The state key of the story pages (``FEEDS_STATE``): the tokens they were made at,
+and the pages folder's modification time once they were written."""
+
+
+def _pages_print(mark: str, folder: Path) -> str:
+    try:
+        changed = folder.stat().st_mtime_ns
+    except FileNotFoundError:
+        changed = 0
+    return f"{mark}-{changed}"
+
+
+def _archived(ledger: _Ledger, feed: str, old: State) -> bool:
+    """The archive state has the months of the feed's archives the manifest has."""
+    return set(old.get(feed, {})) == ledger.archive_months(feed)
+
+
 INDEX_SECTIONS = 12
 """Up to this many feeds, the front page shows every feed as a section of its
 newest stories; beyond, the topic feeds are listed by name (their stories are in
@@ -451,15 +469,8 @@ def _write_feed(
     old = ledger.old_feeds.get(folder)
     prev = meta.archive.prev if meta.archive is not None else None
     ledger.feeds[folder] = FeedState(made_of, mark, prev, meta.title)
-    same = (
-        old is not None
-        and old.made_of == made_of
-        and all(
-            f"{folder}/{filename}" in ledger.old.files
-            and (ledger.public / folder / filename).is_file()
-            for filename, _ in FEED_FILES
-        )
-    )
+    same = old is not None and old.made_of == made_of
+    same = same and all(ledger.in_place(f"{folder}/{filename}") for filename, _ in FEED_FILES)
     for filename, render in FEED_FILES:
         url = urls[filename]
         links = (("self", url), *hubs)
@@ -600,7 +611,7 @@ class _Ledger:
         old = self.old_feeds.get(folder)
         paths = [f"{folder}/{name}" for name, _ in FEED_FILES]
         paths += [archive_path(folder, month) for month in sorted(self.archive_months(folder))]
-        if old is None or old.mark != mark or not all(self._in_place(p) for p in paths):
+        if old is None or old.mark != mark or not all(self.in_place(p) for p in paths):
             return None
         for path in paths:
             prior = self.old.files[path]
@@ -614,15 +625,24 @@ class _Ledger:
         """Record the file at ``path`` as it is if the last run marked it
         ``mark`` and it is in place (True); else False (render it)."""
         old = self.old_feeds.get(path)
-        if old is None or old.mark != mark or not self._in_place(path):
+        if old is None or old.mark != mark or not self.in_place(path):
             return False
         prior = self.old.files[path]
         self.record(path, None, False, max_age=max_age, links=prior.links, cors=prior.cors)
         self.feeds[path] = old
         return True
 
-    def _in_place(self, path: str) -> bool:
-        return path in self.old.files and (self.public / path).is_file()
+    def in_place(self, path: str) -> bool:
+        """The file is on disk as the last manifest recorded it (its size and time):
+        not deleted, replaced or left behind by a run that stopped half-way."""
+        prior = self.old.files.get(path)
+        if prior is None:
+            return False
+        try:
+            found = (self.public / path).stat()
+        except OSError:
+            return False
+        return found.st_size == prior.size and found.st_mtime == prior.modified
 
     def archive_months(self, feed: str) -> set[str]:
         """The months of the feed's archives in the last manifest."""
@@ -674,7 +694,8 @@ class _Ledger:
         if written:
             self.written.append(target)
         if data is None:
-            if prior is not None and prior.encodings == ENCODINGS and copies_present(target):
+            in_place = prior is not None and prior.encodings == ENCODINGS and self.in_place(path)
+            if in_place and prior is not None and copies_present(target):
                 self.files[path] = replace(prior, max_age=max_age, links=links, cors=cors)
                 return
             data = _read(target)
@@ -698,18 +719,21 @@ class _Ledger:
 
     def save(self) -> None:
         """Write the manifest: the files recorded, and as gone those removed now
-        or before that are not published again."""
+        or before that are not published again; then, last, what the feeds were
+        made of (``FEEDS_STATE``): a run that stops before it is done leaves the
+        last run's marks, and the next run renders and records again what this
+        one changed."""
         gone = (self.old.gone | self.gone) - set(self.files)
         manifest = Manifest(self.files, frozenset(gone))
         if self.copied:
             sync_all()  # the compressed copies, written without a sync each
-        write_if_changed(self.public / FEEDS_STATE, _dumps_feeds(self.feeds))
         write_if_changed(self.public / MANIFEST, dumps(manifest))
         gone_map = self.public / GONE_MAP
         if gone:
             write_if_changed(gone_map, nginx_gone_map(gone))
         elif gone_map.exists():
             remove_published(gone_map)
+        write_if_changed(self.public / FEEDS_STATE, _dumps_feeds(self.feeds))
 
 
 FEEDS_STATE = MANIFEST.parent / "feeds.json"

@@ -200,16 +200,23 @@ def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bo
 def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:
     """The entries of these stories show something new (a member joined or left, a
     member was edited, a withdrawal): a new shown revision and ``updated``."""
-    members: list[str] = []
     for chunk in chunks(sorted(set(ids))):
         conn.execute(
             update(items)
             .where(items.c.id.in_(chunk))
             .values(shown_rev=uuid.uuid4().hex, updated=now)
         )
+    touch_clusters(conn, ids)
+
+
+def touch_clusters(conn: Connection, roots: Iterable[str]) -> None:
+    """New change tokens for the feeds of every version of these clusters (each
+    version's entry, where it stands in for its cluster, lists the others)."""
+    versions: list[str] = []
+    for chunk in chunks(sorted(set(roots))):
         query = select(items.c.id).where(items.c.id.in_(chunk) | items.c.cluster.in_(chunk))
-        members.extend(conn.execute(query).scalars())
-    touch_stories(conn, members)  # every version's feeds list the cluster's entry
+        versions.extend(conn.execute(query).scalars())
+    touch_stories(conn, versions)
 
 
 def roots_of(conn: Connection, ids: Iterable[str]) -> set[str]:

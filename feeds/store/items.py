@@ -192,6 +192,7 @@ def save_batch(
     new_rows: list[dict[str, Any]] = []
     bands: list[tuple[int, int, int]] = []
     touched: set[str] = set()
+    edited: list[str] = []
     for position, d in enumerate(decisions):
         counts[d.outcome] += 1
         fp = fps.get(d.entry.id)
@@ -208,6 +209,8 @@ def save_batch(
             cluster = _update(conn, d.entry, now, fp, policy)
             if cluster is not None:
                 touched.add(cluster)
+            else:  # a representative's edit shows in its members' entries too
+                edited.append(d.entry.id)
     if new_rows:
         conn.execute(items.insert(), new_rows)
     filed = [d.entry.id for d in decisions if d.outcome in (Outcome.NEW, Outcome.MERGED)]
@@ -217,6 +220,7 @@ def save_batch(
     clusters.touch(conn, touched, now)
     withdrawn = corrections.withdraw(conn, gone, now)
     touch_stories(conn, filed)
+    clusters.touch_clusters(conn, edited)
     save_files(conn, source, file_states, now)
     result = BatchResult(
         new=counts[Outcome.NEW],

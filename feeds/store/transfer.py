@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from feeds.store.api import Store
+from feeds.store.changes import begin, flush, touch_all
 from feeds.store.database import (
     WRITE,
     connect,
@@ -224,6 +225,10 @@ class _Copy:
                 self._report(copies[-1])
             with self._errors("write to", self.target.name), dst.begin():
                 dst.execute(meta.delete().where(meta.c.key == PROGRESS))
+                if any(copy.copied for copy in copies):  # publishers read it all again
+                    begin(dst)
+                    touch_all(dst)
+                    flush(dst)
             checks = self._verify(src, dst)
         return Transfer(self.source.name, self.target.name, tuple(copies), tuple(checks))
 
