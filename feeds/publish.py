@@ -602,7 +602,7 @@ class _Ledger:
         self.feeds: dict[str, FeedState] = {}
         """Feed folder (or the index) -> what its documents are made of."""
         self._months: dict[str, set[str]] | None = None
-        self.copied = False
+        self.unsynced = False
 
     def kept(self, folder: str, mark: str) -> FeedState | None:
         """If the feed in ``folder`` is marked as the last run's was and its
@@ -664,8 +664,10 @@ class _Ledger:
         cors: bool = False,
     ) -> bool:
         """Write the file at ``path`` (under the public folder) if its bytes
-        changed, and record it. True if written."""
-        written = write_if_changed(self.public / path, data)
+        changed, and record it. True if written. Atomically, but synced with
+        the rest before the manifest is written (``save``), not one by one."""
+        written = write_if_changed(self.public / path, data, durable=False)
+        self.unsynced = self.unsynced or written
         self.record(path, data, written, max_age=max_age, links=links, cors=cors)
         return written
 
@@ -703,7 +705,7 @@ class _Ledger:
         same = not written and prior is not None and prior.etag == etag
         if not same or prior is None or prior.encodings != ENCODINGS or not copies_present(target):
             write_copies(target, data)
-            self.copied = True
+            self.unsynced = True
         modified = prior.modified if same and prior is not None else _mtime(target)
         self.files[path] = Published(
             path, etag, len(data), modified, max_age, links, cors, encodings=ENCODINGS
@@ -725,8 +727,8 @@ class _Ledger:
         one changed."""
         gone = (self.old.gone | self.gone) - set(self.files)
         manifest = Manifest(self.files, frozenset(gone))
-        if self.copied:
-            sync_all()  # the compressed copies, written without a sync each
+        if self.unsynced:
+            sync_all()  # the files and their copies, written without a sync each
         write_if_changed(self.public / MANIFEST, dumps(manifest))
         gone_map = self.public / GONE_MAP
         if gone:
