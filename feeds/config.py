@@ -30,7 +30,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -212,14 +212,20 @@ class Config:
     def public_path(self) -> Path:
         return Path(self.base_dir) / self.site.public_dir
 
-    def feed_sources(self, feed: FeedSpec) -> list[str]:
-        return [s.name for s in self.sources if feed.includes(s.name)]
+    def feed_specs(self, feed: FeedSpec) -> list[SourceSpec]:
+        """The sources the feed shows, in the configuration's order."""
+        return [s for s in self.sources if feed.includes(s.name)]
 
-    def feed_every(self, feed: FeedSpec) -> float:
+    def feed_sources(self, feed: FeedSpec) -> list[str]:
+        return [s.name for s in self.feed_specs(feed)]
+
+    def feed_every(self, feed: FeedSpec, specs: Sequence[SourceSpec] | None = None) -> float:
         """Seconds between two polls of the feed's most often polled source (how
         long a reader may cache it: RSS ``ttl``, ``Cache-Control: max-age``);
-        the default interval when it has none."""
-        return min((s.every for s in self.sources if feed.includes(s.name)), default=300.0)
+        the default interval when it has none. ``specs``: its ``feed_specs``,
+        when they are at hand."""
+        specs = self.feed_specs(feed) if specs is None else specs
+        return min((s.every for s in specs), default=300.0)
 
     def source_titles(self) -> dict[str, str]:
         """Each source's display name (``title``, else its name), by name."""

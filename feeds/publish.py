@@ -127,12 +127,14 @@ def feed_meta(
     *,
     stylesheet: bool = True,
     infos: Mapping[str, SourceInfo] | None = None,
+    specs: Sequence[SourceSpec] | None = None,
 ) -> FeedMeta:
     """What the feed says about itself (without archive links, which depend on
     its archives). ``stylesheet``: the site has ``feed.xsl``; ``infos``: the
-    sources' ``source_infos``, when they are at hand."""
-    included = [spec for spec in config.sources if feed.includes(spec.name)]
-    every = config.feed_every(feed)
+    sources' ``source_infos``, and ``specs`` the feed's ``feed_specs``, when
+    they are at hand."""
+    included = config.feed_specs(feed) if specs is None else specs
+    every = config.feed_every(feed, included)
     return _meta(
         config,
         store,
@@ -238,9 +240,10 @@ def _publish(config: Config, store: Store) -> PublishResult:
     hubs = tuple(("hub", hub) for hub in config.site.hubs)
     store.index_topics(config.topics())  # the topic feeds whose selection changed
     infos = source_infos(config)
+    specs = [config.feed_specs(feed) for feed in config.feeds]
     metas = [
-        feed_meta(config, f, store, stylesheet=stylesheet is not None, infos=infos)
-        for f in config.feeds
+        feed_meta(config, f, store, stylesheet=stylesheet is not None, infos=infos, specs=s)
+        for f, s in zip(config.feeds, specs, strict=True)
     ]
     look = PageLook(
         feeds=tuple(metas),
@@ -251,10 +254,10 @@ def _publish(config: Config, store: Store) -> PublishResult:
     site = f"{config.site!r}\0{hubs!r}\0{_look_print(config, base, look)}\0{_digest(infos)}"
     marker = _Marker(store.change_tokens(), site)
     rendered: list[tuple[FeedMeta, list[Story] | None]] = []
-    everies = [config.feed_every(feed) for feed in config.feeds]
-    for feed, meta, every in zip(config.feeds, metas, everies, strict=True):
+    everies = [config.feed_every(feed, s) for feed, s in zip(config.feeds, specs, strict=True)]
+    for feed, meta, every, included in zip(config.feeds, metas, everies, specs, strict=True):
         key = feed.name if feed.is_topic else None
-        sources = config.feed_sources(feed)
+        sources = [spec.name for spec in included]
         max_age = _seconds(every)
         mark = marker.mark(meta, feed.limit, max_age, [key] if key else sources, key is None)
         kept = ledger.kept(feed.name, mark)
