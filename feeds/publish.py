@@ -304,7 +304,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
     listed = [meta for (meta, _), feed in zip(rendered, config.feeds, strict=True)]
     listed = [m for m in listed if m.name not in {meta.name for meta, _ in sections}]
     # every feed's state holds its mark, which holds its meta
-    feeds = {k: v for k, v in ledger.feeds.items() if k != PAGES}
+    feeds = {k: v for k, v in ledger.feeds.items() if k not in (PAGES, TAGS)}
     index_mark = _digest([marker.extra, feeds, [m.name for m, _ in sections]])
     if not ledger.keep_file(INDEX, index_mark, max_age=site_age):
         index = render_index(
@@ -500,6 +500,31 @@ def tag_folder(meta: FeedMeta) -> str:
     return unquote(meta.name)
 
 
+TAGS = ".tags"
+"""The state key of the tags that have a feed (``FEEDS_STATE``): their slugs, and
+the tag tokens they were counted at."""
+
+
+def _tags(config: Config, store: Store, ledger: _Ledger, marker: _Marker) -> list[str]:
+    """The slugs of the tags at least ``tag_feed_min`` stories have: counted in the
+    store only when a tag's token moved since the last run counted them."""
+    moved = sorted(
+        (k, t) for k, t in marker.tokens.items() if k.startswith((TAG_PREFIX, EVERYTHING))
+    )
+    mark = _digest([marker.extra, moved])
+    old = ledger.old_feeds.get(TAGS)
+    try:
+        known = json.loads(old.made_of) if old is not None and old.mark == mark else None
+    except ValueError:
+        known = None  # unreadable: count them again
+    if isinstance(known, list):
+        slugs = [str(s) for s in known]
+    else:
+        slugs = [slug for slug, _ in store.tags_with(config.site.tag_feed_min)]
+    ledger.feeds[TAGS] = FeedState(json.dumps(slugs, ensure_ascii=False), mark)
+    return slugs
+
+
 def tag_feed_meta(
     config: Config,
     store: Store,
@@ -538,7 +563,7 @@ def _publish_tag_feeds(
     limit = max((f.limit for f in config.feeds), default=50)
     max_age = _seconds(min((s.every for s in config.sources), default=300.0))
     published: list[tuple[FeedMeta, list[Story] | None]] = []
-    for slug, _ in store.tags_with(config.site.tag_feed_min):
+    for slug in _tags(config, store, ledger, marker):
         key = TAG_PREFIX + slug
         untitled = tag_feed_meta(config, store, slug, "", stylesheet=stylesheet, infos=infos)
         mark = marker.mark(untitled, limit, max_age, [key], False)

@@ -127,13 +127,17 @@ def test_a_publish_with_nothing_new_reads_no_feed_no_page_and_writes_nothing(
     monkeypatch.setattr(
         Store, "pages_due", lambda self, *a: due.append("pages") or real_due(self, *a)
     )
+    real_tags: Callable[..., object] = Store.tags_with
+    monkeypatch.setattr(
+        Store, "tags_with", lambda self, *a: due.append("tags") or real_tags(self, *a)
+    )
     store = published.store()
     try:
         result = publish(published.config(), store)
     finally:
         store.close()
     assert calls == [] and result.written == [] and result.changed == {}
-    assert due == []  # no story changed: no page is looked for
+    assert due == []  # no story changed: no page is looked for, no tag counted
 
 
 def test_only_the_feeds_a_new_story_reaches_are_read_again(
