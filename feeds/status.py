@@ -9,13 +9,14 @@ it with every time in the site's time zone, the zone named.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from feeds.atomic import COMPRESSED
 from feeds.config import Config
+from feeds.durations import duration_text
 from feeds.store import PublishRecord, Store
 
 NO_POLL_YET = "no poll has run yet"
@@ -71,10 +72,32 @@ class StatusReport:
     sources: tuple[SourceStatus, ...]
     feeds: tuple[FeedStatus, ...]
     publish: PublishStatus | None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When the report was read."""
+
+    @property
+    def past_due(self) -> list[SourceStatus]:
+        """The queue: active sources whose next poll has come, the latest first."""
+        due = [
+            s
+            for s in self.sources
+            if s.active and not s.gone and s.next_poll is not None and s.next_poll <= self.at
+        ]
+        return sorted(due, key=lambda s: (s.next_poll, s.name))
+
+    @property
+    def oldest_late(self) -> float | None:
+        """Seconds the most overdue source is late (None: the queue is empty)."""
+        due = self.past_due
+        return (
+            None
+            if not due or due[0].next_poll is None
+            else (self.at - due[0].next_poll).total_seconds()
+        )
 
 
-def read_status(config: Config, store: Store) -> StatusReport:
-    """The state of every source and feed, and of the last publish."""
+def read_status(config: Config, store: Store, now: datetime | None = None) -> StatusReport:
+    """The state of every source and feed, and of the last publish, at ``now``."""
     configured = {s.name for s in config.sources}
     sources = tuple(
         SourceStatus(
@@ -116,7 +139,7 @@ def read_status(config: Config, store: Store) -> StatusReport:
         )
     record: PublishRecord | None = store.last_publish()
     publish = None if record is None else PublishStatus(record.at, record.error, record.ok_at)
-    return StatusReport(config.site.tz, sources, tuple(feeds), publish)
+    return StatusReport(config.site.tz, sources, tuple(feeds), publish, now or datetime.now(UTC))
 
 
 def unhealthy_sources(report: StatusReport, max_failures: int) -> list[str]:
@@ -154,6 +177,10 @@ def status_json(report: StatusReport, max_failures: int) -> dict[str, Any]:
         "healthy": not found,
         "problems": found,
         "unhealthy": unhealthy_sources(report, max_failures),
+        "queue": {
+            "past_due": len(report.past_due),
+            "oldest_late_seconds": report.oldest_late,
+        },
         "publish": None
         if publish is None
         else {
@@ -228,9 +255,15 @@ def status_lines(report: StatusReport, max_failures: int) -> list[str]:
         for f in report.feeds
         if f.matched_nothing
     ]
+    due = report.past_due
+    lines.append("")
+    if due:
+        late = duration_text(report.oldest_late or 0.0)
+        lines.append(f"queue: {len(due)} sources past due, the oldest ({due[0].name}) {late} late")
+    else:
+        lines.append("queue: no source past due")
     publish = report.publish
     if publish is not None:
-        lines.append("")
         result = "ok" if publish.error is None else "failed"
         lines.append(f"last publish: {_when(publish.at, tz)} {tz.key}: {result}")
     found = problems(report, max_failures)

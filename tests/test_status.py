@@ -8,6 +8,7 @@ import shutil
 from datetime import datetime, timedelta
 
 from feeds.pipeline import save_outcome
+from feeds.status import read_status, status_json, status_lines
 from sources.base import Collected, Context
 from sources.item import Item
 from tests.conftest import TRIPOLI, Site
@@ -91,3 +92,31 @@ def test_a_source_whose_stories_cannot_be_stored_turns_status_red(site: Site) ->
     assert done.stdout.splitlines()[-1] == "unhealthy: docs failed more than 0 times in a row"
     docs = next(line for line in done.stdout.splitlines() if line.startswith("docs "))
     assert " failed " in docs and "unexpected error (a bug in nashra)" in docs
+
+
+def test_the_queue_says_how_many_sources_are_past_due_and_how_late(site: Site) -> None:
+    """The sources whose next poll has come and not been taken (what a daemon, or
+    several, owes): their number and the oldest's delay, read from the store."""
+    site.copy("bulletins/bulletin-libya.txt")
+    assert nashra("once", cwd=site.root).returncode == 0
+    done = nashra("status", cwd=site.root)
+    assert "queue: no source past due" in done.stdout.splitlines()
+    assert json.loads(nashra("status", "--json", cwd=site.root).stdout)["queue"] == {
+        "past_due": 0,
+        "oldest_late_seconds": None,
+    }
+    config, store = site.config(), site.store()
+    try:
+        polled = {s.name: s.next_poll for s in read_status(config, store).sources}
+        later = max(t for t in polled.values() if t is not None) + timedelta(minutes=12)
+        report = read_status(config, store, now=later)
+    finally:
+        store.close()
+    due = [s.name for s in report.past_due]
+    assert sorted(due) == sorted(n for n, t in polled.items() if t is not None)
+    oldest = min(t for t in polled.values() if t is not None)
+    assert report.oldest_late == (later - oldest).total_seconds()
+    line = next(x for x in status_lines(report, 3) if x.startswith("queue: "))
+    assert line.startswith(f"queue: {len(due)} sources past due, the oldest ({due[0]}) ")
+    assert line.endswith(" min late")
+    assert status_json(report, 3)["queue"]["past_due"] == len(due)
