@@ -452,7 +452,8 @@ async def _serve(
             server = ServerThread(config.public_path, listen)
         async with open_fetcher(config, store, url_sources) as fetcher:
             daemon = Daemon(
-                config, StoreQueue(store, settings.lease), InProcessPoller(store, fetcher),
+                config, StoreQueue(store, settings.lease),
+                InProcessPoller(store, fetcher, render_apart=False),
                 settings, expire=store.expire,
             )  # fmt: skip
             jobs = ApsJobs(daemon, settings)
@@ -515,6 +516,14 @@ def _log_start(config: Config, store: Store) -> None:
     help="Seconds to let running polls finish on SIGTERM before cancelling them.",
 )
 @click.option(
+    "--render-share",
+    default=0.25,
+    show_default=True,
+    type=click.FloatRange(0.01, 1.0),
+    help="Largest share of the time spent rebuilding the feeds while stories keep "
+    "arriving (a rebuild that took d seconds is followed by d x (1/share - 1) without one).",
+)
+@click.option(
     "--serve",
     "listen",
     metavar="HOST:PORT",
@@ -529,6 +538,7 @@ def run(
     workers: int,
     debounce: float,
     grace: float,
+    render_share: float,
     listen: Listen | None,
 ) -> None:
     """Run as a daemon: poll every source on its own interval and publish.
@@ -549,7 +559,9 @@ def run(
         and ctx.find_root().params["log_level"] == "warning"
     ):
         logging.getLogger("nashra").setLevel(logging.INFO)
-    settings = DaemonSettings(tick=tick, workers=workers, debounce=debounce, grace=grace)
+    settings = DaemonSettings(
+        tick=tick, workers=workers, debounce=debounce, grace=grace, render_share=render_share
+    )
     if listen is not None:
         _quiet_uvicorn(ctx)
     asyncio.run(_serve(config, config.path, settings, listen))

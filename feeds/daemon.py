@@ -26,8 +26,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -38,12 +40,18 @@ from feeds.pipeline import (
     collect_source,
     context_for,
     fetch_source,
+    nothing_to_store,
+    poll_record,
     save_outcome,
+    source_report,
 )
 from feeds.publish import PublishResult, publish
+from feeds.recorder import GroupRecorder
 from feeds.store import Store
+from feeds.store.schedule import Claim
+from feeds.topics import Topics
 from feeds.watch import Watcher, WatcherFactory, watch_sources
-from sources.base import Collected, SourceSpec
+from sources.base import Collected, Context, SourceSpec, SourceState
 from sources.errors import NashraError, SourceError
 from sources.urlsource import Fetcher
 
@@ -66,6 +74,11 @@ class DaemonSettings:
     """Seconds a claimed source is reserved for this daemon."""
     housekeeping: float = 3600.0
     """Seconds between retention passes."""
+    render_share: float = 0.25
+    """Largest share of the time spent rebuilding the feeds: after a rebuild that
+    took d seconds, the next one waits until d × (1 / share − 1) seconds have
+    passed, so that while stories keep arriving the rebuilds (whose cost grows
+    with the stories stored) never crowd out the polls."""
 
 
 class SourceQueue(Protocol):
@@ -73,7 +86,9 @@ class SourceQueue(Protocol):
 
     def sync(self, specs: Sequence[SourceSpec], now: datetime) -> None: ...
 
-    def claim(self, now: datetime, limit: int) -> list[tuple[str, datetime]]: ...
+    def claim(self, now: datetime, limit: int) -> list[Claim]:
+        """Due sources, each with when it was due and its remembered state."""
+        ...
 
     def release(self, names: Sequence[str]) -> None: ...
 
@@ -89,9 +104,17 @@ class SourceQueue(Protocol):
 class Poller(Protocol):
     """Polls one source (storing what it gives) and renders the feeds."""
 
-    async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport: ...
+    async def poll(
+        self, spec: SourceSpec, config: Config, now: datetime, state: SourceState | None = None
+    ) -> SourceReport:
+        """``state``: what the source remembered, when the claim read it (None: read it)."""
+        ...
 
     async def render(self, config: Config) -> PublishResult: ...
+
+    async def close(self) -> None:
+        """Finish the writes still waiting (a stopping daemon)."""
+        ...
 
 
 class Jobs(Protocol):
@@ -110,8 +133,8 @@ class StoreQueue:
     def sync(self, specs: Sequence[SourceSpec], now: datetime) -> None:
         self.store.sync_sources(specs, now)
 
-    def claim(self, now: datetime, limit: int) -> list[tuple[str, datetime]]:
-        return self.store.claim_due(now, limit, self.lease)
+    def claim(self, now: datetime, limit: int) -> list[Claim]:
+        return self.store.claim(now, limit, self.lease)
 
     def release(self, names: Sequence[str]) -> None:
         self.store.release(names)
@@ -125,14 +148,48 @@ class StoreQueue:
 
 class InProcessPoller:
     """Polls in this process: file sources in a worker thread, URL sources on the
-    event loop with the shared fetcher; store writes in a worker thread."""
+    event loop with the shared fetcher; store writes in a worker thread.
 
-    def __init__(self, store: Store, fetcher: Fetcher | None = None) -> None:
+    A URL source whose state came with its claim is polled without asking the
+    store anything first; a poll that stores nothing (a 304) is recorded with
+    others in one transaction (``feeds.recorder``); one with stories is stored
+    with its record in a transaction of its own."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher | None = None,
+        recorder: GroupRecorder | None = None,
+        *,
+        render_apart: bool = False,
+    ) -> None:
         self.store, self.fetcher = store, fetcher
+        self.recorder = recorder or GroupRecorder(store.record_polls)
+        self._topics: tuple[Config, Topics] | None = None
+        self._renderer: ProcessPoolExecutor | None = None
+        if render_apart:
+            self._renderer = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
 
-    async def poll(self, spec: SourceSpec, config: Config, now: datetime) -> SourceReport:
-        ctx = await asyncio.to_thread(context_for, config, self.store, now, spec.name)
-        topics = config.topics()
+    def topics(self, config: Config) -> Topics:
+        """The configuration's compiled topics, compiled once per configuration."""
+        if self._topics is None or self._topics[0] is not config:
+            self._topics = (config, config.topics())
+        return self._topics[1]
+
+    async def poll(
+        self, spec: SourceSpec, config: Config, now: datetime, state: SourceState | None = None
+    ) -> SourceReport:
+        topics = self.topics(config)
+        if spec.url is None or state is None:
+            ctx = await asyncio.to_thread(context_for, config, self.store, now, spec.name)
+        else:
+            ctx = Context(
+                tz=config.site.tz, now=now, base_dir=config.base_dir,
+                max_bytes=config.site.max_file_bytes, words=config.words,
+                states={spec.name: state},
+            )  # fmt: skip
         if spec.url is None:
             return await asyncio.to_thread(collect_source, spec, ctx, self.store, topics)
         if self.fetcher is None:
@@ -140,12 +197,37 @@ class InProcessPoller:
             duration = 0.0
         else:
             _, outcome, duration = await fetch_source(spec, ctx, self.fetcher)
+        if nothing_to_store(outcome):
+            await self.recorder.record(poll_record(spec, outcome, now, duration))
+            return source_report(spec, outcome, duration)
         return await asyncio.to_thread(
             save_outcome, spec, outcome, ctx, self.store, duration, topics
         )
 
+    async def close(self) -> None:
+        """Write the poll records still waiting for their group; stop the renderer."""
+        await self.recorder.close()
+        renderer, self._renderer = self._renderer, None  # a last rebuild runs in a thread
+        if renderer is not None:
+            await asyncio.to_thread(renderer.shutdown)
+
     async def render(self, config: Config) -> PublishResult:
-        return await asyncio.to_thread(publish, config, self.store)
+        """Rebuild the feeds: in a process of its own with ``render_apart`` (the
+        configuration's store opened there), so that a long rebuild never holds
+        the interpreter the polls run in; else in a worker thread."""
+        if self._renderer is None:
+            return await asyncio.to_thread(publish, config, self.store)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._renderer, publish_apart, config)
+
+
+def publish_apart(config: Config) -> PublishResult:
+    """``publish`` in a renderer process, with the configuration's store."""
+    store = Store.open(config.site.database, base_dir=config.base_dir)
+    try:
+        return publish(config, store)
+    finally:
+        store.close()
 
 
 def poll_line(
@@ -190,6 +272,14 @@ def poll_message(fields: dict[str, object]) -> str:
     return text
 
 
+def render_pause(took: float, share: float) -> float:
+    """Seconds to wait after a rebuild that ``took`` seconds so that rebuilds take
+    at most ``share`` of the time (a share of 1 or more: no wait)."""
+    if share >= 1 or took <= 0:
+        return 0.0
+    return took * (1 / max(share, 0.01) - 1)
+
+
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
@@ -220,7 +310,8 @@ class Daemon:
         self.expire = expire
         self.queue, self.poller, self.settings, self.clock = queue, poller, settings, clock
         self.jobs: Jobs | None = None
-        self._pending: asyncio.Queue[tuple[str, datetime]] = asyncio.Queue()
+        self._specs = {spec.name: spec for spec in config.sources}
+        self._pending: asyncio.Queue[tuple[str, datetime, SourceState | None]] = asyncio.Queue()
         self._queued: set[str] = set()
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
@@ -232,6 +323,8 @@ class Daemon:
         self._background: set[asyncio.Task[None]] = set()
         self._dirty = False
         self._render_lock = asyncio.Lock()
+        self._render_ready = 0.0
+        """When (``time.monotonic``) the next rebuild may start."""
         self._workers: list[asyncio.Task[None]] = []
         self.stopped = asyncio.Event()
         self.renders = 0
@@ -283,6 +376,10 @@ class Daemon:
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
+        try:
+            await self.poller.close()
+        except NashraError as exc:  # their leases expire: those sources are polled again
+            log.error("cannot record the last polls: %s", exc)
         if waiting:
             await asyncio.to_thread(self.queue.release, waiting)
         if self._dirty:
@@ -304,13 +401,13 @@ class Daemon:
         finally:
             self._claiming = False
         if self._stopping:  # stop() began while claiming: give the leases back
-            await asyncio.to_thread(self.queue.release, [name for name, _ in claimed])
+            await asyncio.to_thread(self.queue.release, [c.name for c in claimed])
             return
-        for name, planned in claimed:
-            if name in self._queued or name in self._running:
+        for claim in claimed:
+            if claim.name in self._queued or claim.name in self._running:
                 continue  # its lease ran out while this daemon still polls it
-            self._queued.add(name)
-            self._pending.put_nowait((name, planned))
+            self._queued.add(claim.name)
+            self._pending.put_nowait((claim.name, claim.planned, claim.state))
         self._saturated = len(claimed) == free
 
     def _refill(self) -> None:
@@ -329,6 +426,10 @@ class Daemon:
         async with self._render_lock:
             if not self._dirty:
                 return
+            wait = self._render_ready - time.monotonic()
+            if wait > 0 and not self._stopping:  # keep rebuilds to their share of the time
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopped.wait(), timeout=wait)
             self._dirty = False
             started = time.monotonic()
             try:
@@ -340,6 +441,9 @@ class Daemon:
                     self.jobs.render_soon(self.settings.debounce)
             else:
                 self.renders += 1
+                self._render_ready = time.monotonic() + render_pause(
+                    time.monotonic() - started, self.settings.render_share
+                )
                 log.info(
                     "rendered feeds: %d files and %d pages written in %.2fs",
                     len(result.written),
@@ -378,6 +482,7 @@ class Daemon:
             log.error("configuration rejected, keeping the running one: %s", exc)
             return False
         self.config = config
+        self._specs = {spec.name: spec for spec in config.sources}
         await asyncio.to_thread(self.queue.sync, config.sources, self.clock())
         if not self._stopping and self.jobs is not None:  # started: watch the new folders
             await self._stop_watching()
@@ -408,7 +513,7 @@ class Daemon:
             self._again.add(name)
             return
         self._queued.add(name)
-        self._pending.put_nowait((name, self.clock()))
+        self._pending.put_nowait((name, self.clock(), None))
 
     # -- workers ------------------------------------------------------------------
     def _mark_dirty(self) -> None:
@@ -419,11 +524,11 @@ class Daemon:
 
     async def _worker(self) -> None:
         while True:
-            name, planned = await self._pending.get()
+            name, planned, state = await self._pending.get()
             if name not in self._queued:  # dropped by stop()
                 continue
             self._queued.discard(name)
-            task = asyncio.create_task(self._poll(name, planned))
+            task = asyncio.create_task(self._poll(name, planned, state))
             self._running[name] = task
             try:
                 await asyncio.shield(task)
@@ -439,15 +544,15 @@ class Daemon:
                 self.poll_soon(name)
             self._refill()
 
-    async def _poll(self, name: str, planned: datetime) -> None:
-        spec = next((s for s in self.config.sources if s.name == name), None)
+    async def _poll(self, name: str, planned: datetime, state: SourceState | None) -> None:
+        spec = self._specs.get(name)
         if spec is None:  # removed from the configuration since it was claimed
             await asyncio.to_thread(self.queue.release, [name])
             return
         now = self.clock()
         lag = (now - planned).total_seconds()
         try:
-            report = await self.poller.poll(spec, self.config, now)
+            report = await self.poller.poll(spec, self.config, now, state)
         except NashraError as exc:  # the store failed: the lease expires, the poll is retried
             log.error("poll of %s failed: %s", name, exc)
             return

@@ -168,22 +168,27 @@ def _save(
     topics: Topics,
 ) -> SourceReport:
     entries: list[Entry] = []
-    if isinstance(outcome, SourceError):
-        errors: list[SourceError] = [outcome]
-        collected = Collected()
-    else:
-        collected = outcome
-        errors = list(collected.errors)
-        if collected.items:
-            entries = prepared_entries(collected) or identify_all(collected.items)
-    status = poll_status(outcome)
-    poll = PollRecord(
+    collected = outcome if isinstance(outcome, Collected) else Collected()
+    if collected.items:
+        entries = prepared_entries(collected) or identify_all(collected.items)
+    poll = poll_record(spec, outcome, ctx.now, duration)
+    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec), topics=topics)
+    return source_report(spec, outcome, duration, batch)
+
+
+def poll_record(
+    spec: SourceSpec, outcome: Collected | SourceError, now: datetime, duration: float
+) -> PollRecord:
+    """The record of a poll (before its batch is stored: ``new`` is the store's)."""
+    collected = outcome if isinstance(outcome, Collected) else Collected()
+    errors = [outcome] if isinstance(outcome, SourceError) else collected.errors
+    return PollRecord(
         name=spec.name,
         kind=spec.kind,
         location=spec.location,
         every=spec.every,
-        at=ctx.now,
-        outcome=status.value,
+        at=now,
+        outcome=poll_status(outcome).value,
         error=_first_line([*errors, *collected.notices]),
         duration=duration,
         status=collected.status,
@@ -192,17 +197,39 @@ def _save(
         min_interval=collected.min_interval,
         failed=failed_whole(outcome),
     )
-    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec), topics=topics)
+
+
+def source_report(
+    spec: SourceSpec,
+    outcome: Collected | SourceError,
+    duration: float,
+    batch: BatchResult | None = None,
+) -> SourceReport:
+    """What a poll came to, once it is recorded (``batch``: what storing its
+    stories gave; None for a poll that had none)."""
+    collected = outcome if isinstance(outcome, Collected) else Collected()
+    errors = [outcome] if isinstance(outcome, SourceError) else collected.errors
     return SourceReport(
         spec.name,
-        batch,
+        batch or BatchResult(),
         tuple(errors),
         collected.unchanged,
         duration,
         collected.status,
-        outcome=status,
+        outcome=poll_status(outcome),
         notices=tuple(collected.notices),
         waiting=len(collected.waiting),
+    )
+
+
+def nothing_to_store(outcome: Collected | SourceError) -> bool:
+    """A poll whose only write is its record: a 304 (no stories, no files)."""
+    return (
+        isinstance(outcome, Collected)
+        and outcome.not_modified
+        and not outcome.items
+        and not outcome.files
+        and not outcome.errors
     )
 
 
@@ -365,6 +392,13 @@ async def collect_urls(
 
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nashra-store")
     loop = asyncio.get_running_loop()
+    unchanged: list[tuple[SourceSpec, Collected | SourceError, float]] = []
+
+    def done_with(report: SourceReport) -> None:
+        reports.append(report)
+        if on_source is not None:
+            on_source(report)
+
     try:
         start()
         while running:
@@ -373,18 +407,45 @@ async def collect_urls(
             start()
             for task in done:
                 spec, outcome, duration = task.result()
-                report = await loop.run_in_executor(
-                    writer, save_outcome, spec, outcome, ctx, store, duration, topics
+                if nothing_to_store(outcome):  # recorded with others, in one transaction
+                    unchanged.append((spec, outcome, duration))
+                    continue
+                done_with(
+                    await loop.run_in_executor(
+                        writer, save_outcome, spec, outcome, ctx, store, duration, topics
+                    )
                 )
-                reports.append(report)
-                if on_source is not None:
-                    on_source(report)
+            if len(unchanged) >= GROUP or (unchanged and not running):
+                group, unchanged = unchanged, []
+                for report in await loop.run_in_executor(
+                    writer, record_unchanged, group, ctx, store
+                ):
+                    done_with(report)
     finally:
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
         writer.shutdown(wait=True)
     return reports
+
+
+GROUP = 200
+"""Unchanged sources (304) of ``nashra once`` recorded in one transaction."""
+
+
+def record_unchanged(
+    group: Sequence[tuple[SourceSpec, Collected | SourceError, float]],
+    ctx: Context,
+    store: Store,
+) -> list[SourceReport]:
+    """Record polls that stored nothing (304s) in one transaction; when that
+    fails, each on its own (``save_outcome`` records a failure it meets)."""
+    try:
+        store.record_polls([poll_record(spec, o, ctx.now, d) for spec, o, d in group])
+    except StoreError as exc:
+        log.warning("cannot record %d polls together, one by one: %s", len(group), exc)
+        return [save_outcome(spec, o, ctx, store, d) for spec, o, d in group]
+    return [source_report(spec, o, d) for spec, o, d in group]
 
 
 async def _collect_all_urls(

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import select
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -140,8 +142,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                return _Stream(
+                    await self._inner.connect_tcp(
+                        address, port, timeout, local_address, socket_options
+                    )
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
@@ -158,3 +162,53 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection of the pool, as httpcore's own, but quicker to ask whether the
+    server closed it.
+
+    Before every request httpcore asks each idle connection of the pool whether
+    it is readable (a server that closed it would have sent its end); its anyio
+    stream rebuilds its table of socket attributes (a ``getpeername`` call among
+    them) for each question, which cost a quarter of the event loop's time on
+    304s. Here the socket is looked up once."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> object:
+        if info == "is_readable":
+            return readable(self._socket)
+        if info == "socket":
+            return self._socket
+        return self._inner.get_extra_info(info)
+
+
+def readable(sock: socket.socket | None) -> bool:
+    """Whether reading the socket would not wait (data, or the server's end); a
+    socket that is gone counts as readable (its next read says it ended)."""
+    fileno = -1 if sock is None else sock.fileno()
+    if fileno < 0:
+        return True
+    poll = select.poll()
+    poll.register(fileno, select.POLLIN)
+    return bool(poll.poll(0))

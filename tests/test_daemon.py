@@ -385,8 +385,10 @@ class _FlakyPoller:
     def __init__(self, failures: int) -> None:
         self.failures, self.renders = failures, 0
 
-    async def poll(self, spec: Any, config: Any, now: Any) -> Any:
+    async def poll(self, spec: Any, config: Any, now: Any, state: Any = None) -> Any:
         raise AssertionError("not polled in these tests")
+
+    async def close(self) -> None: ...
 
     async def render(self, config: Any) -> Any:
         from feeds.publish import PublishResult
@@ -523,3 +525,135 @@ def test_a_fifo_in_a_source_folder_neither_blocks_nor_stops_the_daemon(
     stopping = time.monotonic()
     assert d.stop(timeout=20) == 0
     assert time.monotonic() - stopping < 10
+
+
+# -- a 304 costs one small write: no read before the fetch, no parsing, one UPDATE -------
+
+
+def test_a_304_polled_from_its_claim_costs_one_small_write(
+    daemon_site: Site, database_url: str
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import event
+
+    from feeds.daemon import InProcessPoller
+    from feeds.pipeline import open_fetcher
+    from feeds.store import Store
+    from tests.httpserver import TestServer
+
+    now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
+    with TestServer() as server:
+        url = server.fixture("/hespress.xml", "goud-rss10.rdf", etag='"v9"')
+        daemon_site.config_path.write_text(
+            DAEMON_TOML.replace(
+                'path = "sources/*.txt"', f'url = "{url}"\nallow_private = true'
+            ).replace('every = "1s"', 'every = "5m"'),
+            encoding="utf-8",
+        )
+        config = daemon_site.config()
+        [spec] = config.sources
+        store = Store.open(database_url, base_dir=str(daemon_site.root))
+        statements: list[str] = []
+
+        async def scenario() -> tuple[Any, Any, list[str]]:
+            async with open_fetcher(config, store, 1) as fetcher:
+                poller = InProcessPoller(store, fetcher)
+                store.sync_sources(config.sources, now)
+                [claim] = store.claim(now, limit=5, lease=300)
+                first = await poller.poll(spec, config, now, claim.state)
+                later = now + timedelta(minutes=6)
+                [claim] = store.claim(later, limit=5, lease=300)
+                event.listen(
+                    store.engine,
+                    "before_cursor_execute",
+                    lambda _c, _cur, sql, *_: statements.append(sql.split()[0].upper()),
+                )
+                second = await poller.poll(spec, config, later, claim.state)
+                await poller.close()
+                return first, second, list(statements)
+
+        try:
+            first, second, during = asyncio.run(scenario())
+            rows = store.source_rows()
+        finally:
+            store.close()
+    assert (first.status, second.status, second.outcome.value) == (200, 304, "not-modified")
+    assert first.batch.new > 0 and second.batch.new == 0
+    assert server.last("/hespress.xml").headers["if-none-match"] == '"v9"'
+    assert [s for s in during if s not in ("BEGIN", "COMMIT")] == ["UPDATE"]
+    [row] = rows
+    assert (row["last_status"], row["leased_by"], row["failures"]) == (304, None, 0)
+    assert row["next_poll_at"] >= datetime(2026, 12, 1, 7, 41, tzinfo=UTC)
+
+
+# -- rebuilds keep to their share of the time -----------------------------------------------
+
+
+def test_render_pause_keeps_rebuilds_to_their_share() -> None:
+    from feeds.daemon import render_pause
+
+    assert render_pause(3.0, 0.25) == pytest.approx(9.0)  # 3 s of every 12
+    assert render_pause(3.0, 0.5) == pytest.approx(3.0)
+    assert render_pause(3.0, 1.0) == 0.0
+    assert render_pause(0.0, 0.25) == 0.0
+
+
+def test_a_rebuild_waits_for_its_turn_unless_the_daemon_stops(daemon_site: Site) -> None:
+    import asyncio
+
+    from feeds.daemon import Daemon as Runner
+    from feeds.daemon import DaemonSettings
+
+    poller = _FlakyPoller(failures=0)
+
+    async def scenario() -> tuple[bool, int, int]:
+        runner = Runner(daemon_site.config(), _NoQueue(), poller, DaemonSettings(workers=1))
+        runner.jobs = _Jobs()
+        runner._render_ready = float("inf")  # the last rebuild was long: the next waits
+        runner._mark_dirty()
+        waiting = asyncio.create_task(runner.render())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        held = not waiting.done()
+        renders_while_held = poller.renders
+        runner.request_stop()  # a stopping daemon rebuilds at once
+        await asyncio.wait_for(waiting, timeout=30)
+        return held, renders_while_held, poller.renders
+
+    assert asyncio.run(scenario()) == (True, 0, 1)
+
+
+def test_feeds_rebuilt_in_a_process_of_their_own_and_after_close_in_a_thread(
+    daemon_site: Site,
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from feeds.daemon import InProcessPoller
+
+    (daemon_site.root / "sources").mkdir(exist_ok=True)
+    (daemon_site.root / "sources" / "health.txt").write_text(bulletin(7), encoding="utf-8")
+    config = daemon_site.config()
+    store = daemon_site.store()
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+
+    async def scenario() -> tuple[int, int]:
+        poller = InProcessPoller(store, render_apart=True)
+        store.sync_sources(config.sources, now)
+        report = await poller.poll(config.sources[0], config, now)
+        apart = await poller.render(config)  # in the renderer process
+        await poller.close()
+        (daemon_site.public / "all" / "rss.xml").unlink()
+        after = await poller.render(config)  # a stopping daemon's last rebuild: a thread
+        return report.batch.new, len(apart.written) and len(after.written)
+
+    try:
+        new, written = asyncio.run(scenario())
+    finally:
+        store.close()
+    assert new == 1 and written > 0
+    [entry] = feedparser.parse((daemon_site.public / "all" / "rss.xml").read_bytes()).entries
+    assert entry.title == "وزارة الصحة تعلن نتائج الحملة الوطنية رقم 7"
+    assert_valid_feed(daemon_site.public / "all" / "atom.xml")

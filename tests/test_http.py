@@ -485,3 +485,69 @@ def test_a_cancelled_lookup_does_not_cancel_the_others_waiting_on_it() -> None:
 
     outcome = asyncio.run(scenario())
     assert isinstance(outcome, OSError) and "abandoned" in str(outcome)
+
+
+# -- the pool's connections: reused while open, dropped once the server closed them -------
+
+
+def test_readable_tells_an_idle_connection_from_one_the_server_closed() -> None:
+    from sources.guard import readable
+
+    ours, theirs = socket.socketpair()
+    try:
+        assert not readable(ours)  # idle: nothing to read
+        theirs.sendall("مرحبا".encode())
+        assert readable(ours)
+        ours.recv(64)
+        theirs.close()  # the server's end: the next read would return b""
+        assert readable(ours)
+    finally:
+        ours.close()
+    assert readable(ours) and readable(None)  # gone: its next read ends
+
+
+def test_keep_alive_connection_is_reused_and_a_closed_one_replaced(ctx: Context) -> None:
+    """A loopback HTTP/1.1 server that keeps connections open, except that it closes
+    the first one after its second answer: the third request finds it closed while
+    idle and opens a new one instead of failing."""
+    body = (DATA / "goud-rss2.xml").read_bytes()
+    connections: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        answered = 0
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+                await writer.drain()
+                answered += 1
+                if len(connections) == 1 and answered == 2:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def scenario() -> list[int]:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        spec = SourceSpec(name="goud", url=f"http://127.0.0.1:{port}/rss.xml", allow_private=True)
+        statuses = []
+        try:
+            async with Fetcher(FetchSettings(connect_timeout=2, read_timeout=2)) as fetcher:
+                for _ in range(2):
+                    statuses.append((await collect_url(spec, ctx, fetcher)).status or 0)
+                await asyncio.sleep(0.2)  # the server closes the first connection meanwhile
+                statuses.append((await collect_url(spec, ctx, fetcher)).status or 0)
+        finally:
+            server.close()
+            await server.wait_closed()
+        return statuses
+
+    assert asyncio.run(scenario()) == [200, 200, 200]
+    assert len(connections) == 2

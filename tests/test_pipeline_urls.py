@@ -145,6 +145,52 @@ def test_second_run_gets_304_and_writes_nothing(site: Site, server: TestServer) 
     assert (row["last_outcome"], row["last_status"], row["etag"]) == ("not-modified", 304, '"r1"')
 
 
+def test_unchanged_sources_are_recorded_together_in_one_transaction(
+    site: Site, server: TestServer
+) -> None:
+    from sqlalchemy import event
+
+    fixtures = {
+        "goud-rss": "goud-rss2.xml",
+        "goud-atom": "goud-atom10.xml",
+        "goud-rdf": "goud-rss10.rdf",
+        "goud-json": "goud-feed11.json",
+    }
+    configure(
+        site,
+        *(
+            source(name, server.fixture(f"/{name}", fixture, etag=f'"{name}-1"'))
+            for name, fixture in fixtures.items()
+        ),
+    )
+    run(site)
+    store = site.store()
+    recording: list[bool] = [False]
+    transactions: list[int] = []
+
+    def executed(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        if sql.lstrip().upper().startswith("UPDATE SOURCES") and "last_poll_at" in sql:
+            recording[0] = True
+
+    def committed(_conn: object) -> None:
+        if recording[0]:
+            transactions.append(1)
+        recording[0] = False
+
+    event.listen(store.engine, "before_cursor_execute", executed)
+    event.listen(store.engine, "commit", committed)
+    try:
+        report = run_once(site.config(), store, now=NOW + timedelta(minutes=10))
+    finally:
+        store.close()
+    assert {s.name: (s.status, s.outcome.value) for s in report.sources} == {
+        name: (304, "not-modified") for name in fixtures
+    }
+    assert len(transactions) == 1  # four polls, one commit
+    assert {r["last_status"] for r in rows(site).values()} == {304}
+    assert all(r["last_poll_at"] == NOW + timedelta(minutes=10) for r in rows(site).values())
+
+
 def test_undated_item_keeps_its_first_seen_date_across_runs(site: Site, server: TestServer) -> None:
     rss = server.fixture("/rss.xml", "goud-rss2.xml")  # no validators: fetched in full each run
     configure(site, source("goud", rss))

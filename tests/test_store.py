@@ -385,6 +385,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
     naming the store, never the database library's own error."""
     poll = PollRecord("wire", "url", "https://wire.example/", 60, NOW, "ok")
     calls: dict[str, Callable[[Store], object]] = {
+        "claim": lambda s: s.claim(NOW, 10, 30),
         "claim_due": lambda s: s.claim_due(NOW, 10, 30),
         "count": lambda s: s.count(),
         "created_at": lambda s: s.created_at(),
@@ -401,6 +402,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "not_due": lambda s: s.not_due(NOW),
         "pages_due": lambda s: list(s.pages_due("f", set())),
         "record_poll": lambda s: s.record_poll(poll),
+        "record_polls": lambda s: s.record_polls([poll]),
         "record_publish": lambda s: s.record_publish(NOW, None),
         "release": lambda s: s.release(["wire"]),
         "release_orphans": lambda s: s.release_orphans(),
@@ -449,3 +451,70 @@ def test_reading_a_store_whose_tables_are_gone_is_a_store_error(database_url: st
             list(store.pages_due("f", set()))
     finally:
         store.close()
+
+
+def _url_spec(name: str, every: float = 60):  # type: ignore[no-untyped-def]
+    from sources.base import SourceSpec
+
+    return SourceSpec(name=name, url=f"https://{name}.example.ma/rss.xml", every=every)
+
+
+def _not_modified(name: str, at: datetime, etag: str) -> PollRecord:
+    from sources.base import SourceState
+
+    return PollRecord(
+        name=name, kind="url", location=f"https://{name}.example.ma/rss.xml", every=60, at=at,
+        outcome="not-modified", status=304, state=SourceState(etag=etag, last_modified="x"),
+    )  # fmt: skip
+
+
+def _commits(store: Store) -> list[int]:
+    """A list that grows by one at each commit of the store's engine."""
+    from sqlalchemy import event
+
+    seen: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: seen.append(1))
+    return seen
+
+
+def test_claim_gives_each_source_the_state_it_remembered(store: Store) -> None:
+    from sources.base import SourceState
+
+    store.sync_sources([_url_spec("hespress"), _url_spec("goud")], NOW)
+    # polled five minutes ago: due again
+    store.record_polls([_not_modified("hespress", NOW - timedelta(minutes=5), '"h-7"')])
+    claims = {c.name: c for c in store.claim(NOW, limit=10, lease=300)}
+    assert claims["hespress"].state == SourceState(etag='"h-7"', last_modified="x")
+    assert claims["goud"].state == SourceState()
+    assert claims["goud"].planned == NOW
+    assert store.claim(NOW, limit=10, lease=300) == []  # leased
+
+
+def test_record_polls_writes_many_polls_in_one_commit(store: Store) -> None:
+    store.sync_sources([_url_spec("hespress"), _url_spec("goud"), _url_spec("alyaoum24")], NOW)
+    assert len(store.claim(NOW, limit=10, lease=300)) == 3
+    failed = PollRecord(
+        name="alyaoum24", kind="url", location="https://alyaoum24.example.ma/rss.xml",
+        every=60, at=NOW, outcome="failed", error="تعذر الاتصال", status=503, failed=True,
+    )  # fmt: skip
+    commits = _commits(store)
+    upcoming = store.record_polls(
+        [_not_modified("hespress", NOW, '"h-8"'), failed, _not_modified("goud", NOW, '"g-2"')]
+    )
+    assert len(commits) == 1
+    assert all(u is not None and u >= NOW + timedelta(seconds=60) for u in upcoming)
+    rows = {r["name"]: r for r in store.source_rows()}
+    assert [rows[n]["etag"] for n in ("hespress", "goud")] == ['"h-8"', '"g-2"']
+    assert {rows[n]["leased_by"] for n in rows} == {None}
+    assert [rows[n]["failures"] for n in ("hespress", "goud", "alyaoum24")] == [0, 0, 1]
+    assert rows["alyaoum24"]["last_error"] == "تعذر الاتصال"
+    # the next success clears the failures; the 304's next poll is one interval away
+    [when] = store.record_polls([_not_modified("alyaoum24", NOW, '"a-1"')])
+    assert when is not None and NOW + timedelta(seconds=60) <= when <= NOW + timedelta(seconds=66)
+    assert {r["name"]: r["failures"] for r in store.source_rows()}["alyaoum24"] == 0
+
+
+def test_record_polls_creates_the_row_of_a_source_not_yet_configured(store: Store) -> None:
+    store.record_polls([_not_modified("febrayer", NOW, '"f-1"')])
+    [row] = store.source_rows()
+    assert (row["name"], row["etag"], row["last_status"]) == ("febrayer", '"f-1"', 304)

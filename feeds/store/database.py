@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.sql.dml import Insert
@@ -125,6 +125,10 @@ def _sqlite_begin(conn: Connection) -> None:
 def insert_ignoring(conn: Connection, table: Table) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING`` in the connection's database."""
     if conn.dialect.name == "postgresql":
+        # imported here: PostgreSQL's dialect costs a tenth of a second to import,
+        # which every `nashra once` on SQLite would pay
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing()
     if conn.dialect.name == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing()

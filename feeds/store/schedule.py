@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.node import holder, holder_gone
@@ -46,7 +46,31 @@ class PollRecord:
     A poll with partial problems keeps them in ``error`` but is not a failure."""
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A due source claimed for polling: when it was due, and what it remembered
+    from its last poll (its validators), read in the claim itself so that a poll
+    asks the store nothing before it fetches."""
+
+    name: str
+    planned: datetime
+    state: SourceState
+
+
 class Schedule(Base):
+    @boundary("record the polls in the store")
+    def record_polls(self, polls: Sequence[PollRecord]) -> list[datetime | None]:
+        """Record several polls in one transaction (a group commit): one commit for
+        many polls that stored no stories (304s, failures). Returns each poll's
+        next poll time, in order. A success that knows its state (a 304) is one
+        small ``UPDATE`` of the source's row; the rest go through ``record_poll``.
+
+        Losing such a batch (the process killed before it commits) loses no story:
+        the sources stay leased to the dead process and are polled again once
+        ``release_orphans`` or the lease's end gives them back."""
+        with self._write() as conn:
+            return record_polls(conn, polls)
+
     @boundary("record the poll of {poll.name} in the store")
     def record_poll(self, poll: PollRecord, *, jitter: float | None = None) -> datetime | None:
         """Record the outcome of polling a source: counters, validators, the next
@@ -109,7 +133,13 @@ class Schedule(Base):
 
     @boundary("claim due sources in the store")
     def claim_due(self, now: datetime, limit: int, lease: float) -> list[tuple[str, datetime]]:
-        """Claim up to ``limit`` due sources for ``lease`` seconds, most overdue first.
+        """``claim``: the names of the claimed sources and when each was due."""
+        return [(c.name, c.planned) for c in self.claim(now, limit, lease)]
+
+    @boundary("claim due sources in the store")
+    def claim(self, now: datetime, limit: int, lease: float) -> list[Claim]:
+        """Claim up to ``limit`` due sources for ``lease`` seconds, most overdue first,
+        with the state each remembered from its last poll.
 
         One ``UPDATE … RETURNING`` in one transaction; the inner SELECT locks with
         ``FOR UPDATE SKIP LOCKED`` where the database has it (PostgreSQL), so
@@ -133,12 +163,26 @@ class Schedule(Base):
             update(sources)
             .where(sources.c.name.in_(due.scalar_subquery()))
             .values(leased_until=now + timedelta(seconds=lease), leased_by=holder())
-            .returning(sources.c.name, sources.c.next_poll_at)
+            .returning(
+                sources.c.name,
+                sources.c.next_poll_at,
+                sources.c.etag,
+                sources.c.last_modified,
+                sources.c.moved_to,
+                sources.c.gone,
+            )
         )
         with self._write() as conn:
             rows = conn.execute(claim).all()
-        claimed = [(row.name, row.next_poll_at) for row in rows]  # aware: UTCDateTime
-        return sorted(claimed, key=lambda pair: (pair[1], pair[0]))
+        claimed = [
+            Claim(
+                row.name,
+                row.next_poll_at,  # aware: UTCDateTime
+                SourceState(row.etag, row.last_modified, row.moved_to, bool(row.gone)),
+            )
+            for row in rows
+        ]
+        return sorted(claimed, key=lambda c: (c.planned, c.name))
 
     @boundary("read the store")
     def not_due(self, now: datetime) -> set[str]:
@@ -277,6 +321,77 @@ def record_poll(conn: Connection, poll: PollRecord, jitter: float | None) -> dat
     upcoming = next_poll_at(poll.at, outcome, random.random() if jitter is None else jitter)
     values.update(failures=failures, next_poll_at=upcoming)
     conn.execute(update(sources).where(sources.c.name == poll.name).values(**values))
+    return upcoming
+
+
+_QUICK = (
+    update(sources)
+    .where(sources.c.name == bindparam("b_name"))
+    .values(
+        kind=bindparam("b_kind"),
+        location=bindparam("b_location"),
+        every=bindparam("b_every"),
+        last_poll_at=bindparam("b_at", type_=sources.c.last_poll_at.type),
+        last_outcome=bindparam("b_outcome"),
+        last_error=bindparam("b_error"),
+        last_new=bindparam("b_new"),
+        last_duration=bindparam("b_duration"),
+        last_status=bindparam("b_status"),
+        leased_until=None,
+        leased_by=None,
+        etag=bindparam("b_etag"),
+        last_modified=bindparam("b_last_modified"),
+        moved_to=bindparam("b_moved_to"),
+        gone=bindparam("b_gone"),
+        failures=0,
+        next_poll_at=bindparam("b_next", type_=sources.c.next_poll_at.type),
+    )
+)
+"""A successful poll that knows its state: no read of the row is needed (its
+failures go back to 0, its gone flag is the state's), one ``UPDATE``."""
+
+
+def record_polls(conn: Connection, polls: Sequence[PollRecord]) -> list[datetime | None]:
+    """Record polls in ``conn``'s transaction (see ``Schedule.record_polls``)."""
+    upcoming: list[datetime | None] = []
+    quick: list[dict[str, Any]] = []
+    slow: list[int] = []
+    for index, poll in enumerate(polls):
+        state = poll.state
+        if poll.failed or state is None or state.gone:
+            slow.append(index)
+            upcoming.append(None)
+            continue
+        outcome = PollOutcome(
+            every=poll.every, failures=0, retry_after=poll.retry_after,
+            min_interval=poll.min_interval,
+        )  # fmt: skip
+        when = next_poll_at(poll.at, outcome, random.random())
+        upcoming.append(when)
+        quick.append(
+            {
+                "b_name": poll.name,
+                "b_kind": poll.kind,
+                "b_location": poll.location,
+                "b_every": poll.every,
+                "b_at": poll.at,
+                "b_outcome": poll.outcome,
+                "b_error": poll.error,
+                "b_new": poll.new,
+                "b_duration": poll.duration,
+                "b_status": poll.status,
+                "b_etag": state.etag,
+                "b_last_modified": state.last_modified,
+                "b_moved_to": state.moved_to,
+                "b_gone": False,
+                "b_next": when,
+            }
+        )
+    for values in quick:  # one row each; a row that is missing is created below
+        if conn.execute(_QUICK, values).rowcount != 1:
+            slow.append(next(i for i, p in enumerate(polls) if p.name == values["b_name"]))
+    for index in slow:
+        upcoming[index] = record_poll(conn, polls[index], None)
     return upcoming
 
 
