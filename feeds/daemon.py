@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from feeds.config import Config, load_config
+from feeds.durations import duration_text
 from feeds.pipeline import (
     SourceReport,
     collect_source,
@@ -268,7 +269,7 @@ def poll_message(fields: dict[str, object]) -> str:
     text = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
     retry_in = fields.get("retry_in")
     if isinstance(retry_in, float):
-        text += f" (next try in {_duration(retry_in)})"
+        text += f" (next try in {duration_text(retry_in)})"
     return text
 
 
@@ -278,14 +279,6 @@ def render_pause(took: float, share: float) -> float:
     if share >= 1 or took <= 0:
         return 0.0
     return took * (1 / max(share, 0.01) - 1)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 class Daemon:

@@ -138,6 +138,8 @@ def insert_ignoring(conn: Connection, table: Table) -> Insert:
 def upserting(conn: Connection, table: Table, key: str, columns: Sequence[str]) -> Insert:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` in the connection's database."""
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # see insert_ignoring
+
         pg = postgresql.insert(table)
         return pg.on_conflict_do_update(
             index_elements=[key], set_={c: pg.excluded[c] for c in columns}
