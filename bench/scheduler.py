@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,12 @@ HOSTS = 8
 
 def config(sources: int, port: int, every: tuple[int, int], seed: int = 5) -> str:
     rng = random.Random(seed)
+    return site_toml(sources, port, lambda _n: rng.randint(*every), width=5)
+
+
+def site_toml(sources: int, port: int, every_of: Callable[[int], int], *, width: int) -> str:
+    """A nashra.toml of SOURCES URL sources on the local feed server (source ``n``
+    polled every ``every_of(n)`` seconds) and one feed of them all."""
     parts = [
         "[site]",
         'title = "نشرة القياس"',
@@ -46,9 +53,9 @@ def config(sources: int, port: int, every: tuple[int, int], seed: int = 5) -> st
     for n in range(sources):
         parts += [
             "[[sources]]",
-            f'name = "feed-{n:05d}"',
+            f'name = "feed-{n:0{width}d}"',
             f'url = "http://127.0.0.{1 + n % HOSTS}:{port}/feed/{n}.xml"',
-            f'every = "{rng.randint(*every)}s"',
+            f'every = "{every_of(n)}s"',
             "allow_private = true",
             "",
         ]

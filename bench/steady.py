@@ -205,25 +205,8 @@ def start_nginx(prefix: Path, root: Path) -> tuple[subprocess.Popen[bytes], int]
             time.sleep(0.05)
 
 
-def config(sources: int, port: int, interval: int, workers_note: str = "") -> str:
-    parts = [
-        "[site]",
-        'title = "نشرة القياس"',
-        'base_url = "https://bench.example.org/"',
-        'timezone = "Africa/Tripoli"',
-        "",
-    ]
-    for n in range(sources):
-        parts += [
-            "[[sources]]",
-            f'name = "feed-{n:06d}"',
-            f'url = "http://127.0.0.{1 + n % HOSTS}:{port}/feed/{n}.xml"',
-            f'every = "{interval}s"',
-            "allow_private = true",
-            "",
-        ]
-    parts += ["[[feeds]]", 'name = "all"', 'title = "كل الأخبار"', 'sources = "*"', ""]
-    return "\n".join(parts)
+def config(sources: int, port: int, interval: int) -> str:
+    return str(_load("scheduler").site_toml(sources, port, lambda _n: interval, width=6))
 
 
 # -- reading the run -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from feeds.store import Store
 from feeds.store.changes import EVERYTHING, source_key
 from feeds.topics import Topics, compile_topic
 from tests.conftest import NOW, Site
-from tests.test_topics import SAHARA, _entry, _topic_site, articles
+from tests.test_topics import SAHARA, _entry, _topic_site, articles, published_topic_site
 
 NEAR = Policy(mode=Mode.NEAR)
 
@@ -99,13 +99,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 
 @pytest.fixture
 def published(site: Site) -> Site:
-    _topic_site(site)
-    store = site.store()
-    try:
-        run_once(site.config(), store, now=NOW)
-    finally:
-        store.close()
-    return site
+    return published_topic_site(site)
 
 
 def _records(site: Site) -> list[dict[str, object]]:

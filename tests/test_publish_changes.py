@@ -304,10 +304,9 @@ def test_clusters_really_merge(site: Site) -> None:
     assert len(merged) == 2, [(i.id, i.title) for i in listed]
 
 
-def test_a_crash_between_the_marks_and_the_archive_state(site: Site) -> None:
-    """The process dies after ``ledger.save()`` (feeds.json, manifest) and before
-    ``archives.json`` is written: the disk holds the last run's archive state.
-    Simulated by putting that file back; then nothing new, one more run."""
+def _archiving_wire(site: Site) -> tuple[Path, list[bytes], Callable[[Site], None]]:
+    """A wire feed of limit 1 whose older stories are archived; the archive state's
+    path, the copies of it saved, and a step adding a story (saving the state first)."""
     _site(site)
     _write(site.root / "wire" / "a.jsonl",
            [_record(70, "wire", hours=24 * 70), _record(71, "wire", hours=24 * 40)])  # fmt: skip
@@ -322,6 +321,15 @@ def test_a_crash_between_the_marks_and_the_archive_state(site: Site) -> None:
         saved.append(state.read_bytes())
         recs = [*_read(s.root / "wire" / "a.jsonl"), _record(72, "wire")]
         _write(s.root / "wire" / "a.jsonl", recs)
+
+    return state, saved, new_story_then_crash
+
+
+def test_a_crash_between_the_marks_and_the_archive_state(site: Site) -> None:
+    """The process dies after ``ledger.save()`` (feeds.json, manifest) and before
+    ``archives.json`` is written: the disk holds the last run's archive state.
+    Simulated by putting that file back; then nothing new, one more run."""
+    state, saved, new_story_then_crash = _archiving_wire(site)
 
     def restore_old_state(s: Site) -> None:
         assert state.read_bytes() != saved[0]  # the run did change it
@@ -332,20 +340,7 @@ def test_a_crash_between_the_marks_and_the_archive_state(site: Site) -> None:
 
 def test_after_the_crash_the_next_change_heals_the_archives(site: Site) -> None:
     """Control for the test above: once the feed's tokens move, all agrees again."""
-    _site(site)
-    _write(site.root / "wire" / "a.jsonl",
-           [_record(70, "wire", hours=24 * 70), _record(71, "wire", hours=24 * 40)])  # fmt: skip
-    text = site.config_path.read_text("utf-8")
-    site.config_path.write_text(
-        text.replace('sources = ["wire"]\n', 'sources = ["wire"]\nlimit = 1\n'), "utf-8"
-    )
-    state = site.public / ".nashra" / "archives.json"
-    saved: list[bytes] = []
-
-    def new_story_then_crash(s: Site) -> None:
-        saved.append(state.read_bytes())
-        recs = [*_read(s.root / "wire" / "a.jsonl"), _record(72, "wire")]
-        _write(s.root / "wire" / "a.jsonl", recs)
+    state, saved, new_story_then_crash = _archiving_wire(site)
 
     def restore_old_state(s: Site) -> None:
         state.write_bytes(saved[0])

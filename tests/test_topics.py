@@ -341,8 +341,8 @@ def _topic_site(site: Site, *, tag_min: int = 3) -> None:
     site.write("goud.jsonl", "\n".join(lines) + "\n")
 
 
-@pytest.fixture
-def topic_site(site: Site) -> Site:
+def published_topic_site(site: Site) -> Site:
+    """``site`` made a topic site (``_topic_site``) and published once."""
     _topic_site(site)
     store = site.store()
     try:
@@ -350,6 +350,11 @@ def topic_site(site: Site) -> Site:
     finally:
         store.close()
     return site
+
+
+@pytest.fixture
+def topic_site(site: Site) -> Site:
+    return published_topic_site(site)
 
 
 @pytest.mark.parametrize("name", FILES)
