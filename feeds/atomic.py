@@ -129,7 +129,7 @@ def write_copies(path: Path, data: bytes) -> tuple[str, ...]:
     except OSError as exc:
         raise PublishError(str(path), f"cannot read: {exc.strerror}") from exc
     for copy, (_encoding, _suffix, compress) in zip(copy_paths(path), COPIES, strict=True):
-        write_if_changed(copy, compress(data), durable=False)  # the caller syncs: see below
+        write_if_changed(copy, compress(data), durable=False)  # the caller syncs them
         try:
             os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
         except OSError as exc:

@@ -30,7 +30,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,15 @@ class FetchConfig:
     """Worker processes parsing fetched feeds; -1: chosen from the cores and sources."""
 
 
+DEFAULT_EVERY = 300.0
+"""The polling interval said of a feed without sources (seconds)."""
+
+
+def shortest_every(specs: Iterable[SourceSpec]) -> float:
+    """Seconds between two polls of the most often polled of these sources."""
+    return min((s.every for s in specs), default=DEFAULT_EVERY)
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     path: str
@@ -224,8 +233,7 @@ class Config:
         long a reader may cache it: RSS ``ttl``, ``Cache-Control: max-age``);
         the default interval when it has none. ``specs``: its ``feed_specs``,
         when they are at hand."""
-        specs = self.feed_specs(feed) if specs is None else specs
-        return min((s.every for s in specs), default=300.0)
+        return shortest_every(self.feed_specs(feed) if specs is None else specs)
 
     def source_titles(self) -> dict[str, str]:
         """Each source's display name (``title``, else its name), by name."""

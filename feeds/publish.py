@@ -40,9 +40,10 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -68,7 +69,7 @@ from feeds.atomic import (
     write_copies,
     write_if_changed,
 )
-from feeds.config import TAG_FOLDER, Config, FeedSpec
+from feeds.config import DEFAULT_EVERY, TAG_FOLDER, Config, FeedSpec, shortest_every
 from feeds.manifest import MANIFEST, Manifest, Published, dumps, etag_of
 from feeds.manifest import load as load_manifest
 from feeds.opml import render_opml
@@ -254,19 +255,21 @@ def _publish(config: Config, store: Store) -> PublishResult:
     site = f"{config.site!r}\0{hubs!r}\0{_look_print(config, base, look)}\0{_digest(infos)}"
     marker = _Marker(store.change_tokens(), site)
     rendered: list[tuple[FeedMeta, list[Story] | None]] = []
+    reads: list[Callable[[], list[Story]]] = []  # each feed's newest, read when wanted
     everies = [config.feed_every(feed, s) for feed, s in zip(config.feeds, specs, strict=True)]
     for feed, meta, every, included in zip(config.feeds, metas, everies, specs, strict=True):
         key = feed.name if feed.is_topic else None
         sources = [spec.name for spec in included]
         max_age = _seconds(every)
-        mark = marker.mark(meta, feed.limit, max_age, [key] if key else sources, key is None)
-        kept = ledger.kept(feed.name, mark)
+        mark = marker.mark(meta, feed.limit, max_age, [key] if key else map(source_key, sources))
+        reads.append(partial(_stories, store, sources, feed.limit, key, base))
+        kept = ledger.kept(feed.name, mark, ledger.feed_paths(feed.name))
         if kept is not None and (key is not None or _archived(ledger, feed.name, old_archives)):
             if key is None:  # made of what the last run's was: its files stay as they are
                 archives[feed.name] = old_archives.get(feed.name, {})
             rendered.append((kept.meta(meta), None))
             continue
-        stories = _stories(store, sources, feed.limit, key, base)
+        stories = reads[-1]()
         if key is None:
             made = (old_archives, archives)
             meta = _archives(
@@ -295,20 +298,20 @@ def _publish(config: Config, store: Store) -> PublishResult:
         look,
     )
     ledger.feeds[PAGES] = FeedState(_pages_print(pages_mark, folder), pages_mark)
-    site_age = _seconds(min(everies, default=300.0))
-    sections = [
-        (meta, stories)
-        for (meta, stories), feed in zip(rendered, config.feeds, strict=True)
-        if not feed.is_topic or len(config.feeds) <= INDEX_SECTIONS
-    ]
-    listed = [meta for (meta, _), feed in zip(rendered, config.feeds, strict=True)]
-    listed = [m for m in listed if m.name not in {meta.name for meta, _ in sections}]
+    site_age = _seconds(min(everies, default=DEFAULT_EVERY))
+    sections: list[tuple[FeedMeta, list[Story] | None, Callable[[], list[Story]]]] = []
+    listed: list[FeedMeta] = []  # the topic feeds beyond INDEX_SECTIONS feeds: by name
+    for (meta, shown), feed, read in zip(rendered, config.feeds, reads, strict=True):
+        if feed.is_topic and len(config.feeds) > INDEX_SECTIONS:
+            listed.append(meta)
+        else:
+            sections.append((meta, shown, read))
     # every feed's state holds its mark, which holds its meta
     feeds = {k: v for k, v in ledger.feeds.items() if k not in (PAGES, TAGS)}
-    index_mark = _digest([marker.extra, feeds, [m.name for m, _ in sections]])
-    if not ledger.keep_file(INDEX, index_mark, max_age=site_age):
+    index_mark = _digest([marker.extra, feeds, [meta.name for meta, _, _ in sections]])
+    if ledger.kept(INDEX, index_mark, [INDEX], max_age=site_age) is None:
         index = render_index(
-            [(meta, _or_latest(store, config, meta, stories, base)) for meta, stories in sections],
+            [(meta, read() if shown is None else shown) for meta, shown, read in sections],
             site_title=config.site.title,
             description=config.site.description,
             language=config.site.language,
@@ -358,17 +361,6 @@ newest stories; beyond, the topic feeds are listed by name (their stories are in
 the sections of the feeds of sources)."""
 
 
-def _or_latest(
-    store: Store, config: Config, meta: FeedMeta, stories: list[Story] | None, base: str
-) -> list[Story]:
-    """A front-page section's stories: those just rendered, else the feed's newest."""
-    if stories is not None:
-        return stories
-    feed = next(f for f in config.feeds if f.name == meta.name)
-    key = feed.name if feed.is_topic else None
-    return _stories(store, config.feed_sources(feed), feed.limit, key, base)
-
-
 def _look_print(config: Config, base: str, look: PageLook) -> str:
     """What every page and feed of the site shows of the site (``pages_fingerprint``)."""
     return pages_fingerprint(
@@ -392,11 +384,9 @@ class _Marker:
     extra: str
     """The site: its config, hubs, look and every source's ``SourceInfo``."""
 
-    def mark(
-        self, meta: FeedMeta, limit: int, max_age: int, keys: Sequence[str], sources: bool
-    ) -> str:
-        names = [source_key(k) if sources else k for k in keys]
-        tokens = [(k, self.tokens.get(k, "")) for k in (EVERYTHING, *sorted(names))]
+    def mark(self, meta: FeedMeta, limit: int, max_age: int, keys: Iterable[str]) -> str:
+        """``keys``: the feed's token keys (its sources', or its index key)."""
+        tokens = [(k, self.tokens.get(k, "")) for k in (EVERYTHING, *sorted(keys))]
         shown = "\0".join(info.name for info in meta.sources)  # ``extra`` has the rest
         return _digest([self.extra, replace(meta, sources=()), shown, limit, max_age, tokens])
 
@@ -537,10 +527,9 @@ def tag_feed_meta(
     """What the feed of a tag says about itself: its URLs the percent-encoded
     ``tags/<slug>/``, its title the tag as a story spells it."""
     name = f"{TAG_FOLDER}/{quote(slug, safe='')}"
-    every = min((s.every for s in config.sources), default=300.0)
-    sources = config.sources
+    every = shortest_every(config.sources)  # a tag's stories come from any source
     return _meta(
-        config, store, name, title, "", every, sources, 2, stylesheet=stylesheet, infos=infos
+        config, store, name, title, "", every, config.sources, 2, stylesheet=stylesheet, infos=infos
     )
 
 
@@ -561,13 +550,14 @@ def _publish_tag_feeds(
     base = iri_to_uri(config.site.base_url)
     names = [s.name for s in config.sources]
     limit = max((f.limit for f in config.feeds), default=50)
-    max_age = _seconds(min((s.every for s in config.sources), default=300.0))
+    max_age = _seconds(shortest_every(config.sources))
     published: list[tuple[FeedMeta, list[Story] | None]] = []
     for slug in _tags(config, store, ledger, marker):
         key = TAG_PREFIX + slug
         untitled = tag_feed_meta(config, store, slug, "", stylesheet=stylesheet, infos=infos)
-        mark = marker.mark(untitled, limit, max_age, [key], False)
-        kept = ledger.kept(tag_folder(untitled), mark)
+        mark = marker.mark(untitled, limit, max_age, [key])
+        folder = tag_folder(untitled)
+        kept = ledger.kept(folder, mark, ledger.feed_paths(folder))
         if kept is not None:
             published.append((kept.meta(untitled), None))
             continue
@@ -632,33 +622,27 @@ class _Ledger:
         self._months: dict[str, set[str]] | None = None
         self.unsynced = False
 
-    def kept(self, folder: str, mark: str) -> FeedState | None:
-        """If the feed in ``folder`` is marked as the last run's was and its
-        files (documents, archives) are in place: record them as they are and
-        return what the last run made it of; else None (render it)."""
-        old = self.old_feeds.get(folder)
-        paths = [f"{folder}/{name}" for name, _ in FEED_FILES]
-        paths += [archive_path(folder, month) for month in sorted(self.archive_months(folder))]
+    def kept(
+        self, key: str, mark: str, paths: Sequence[str], *, max_age: int | None = None
+    ) -> FeedState | None:
+        """If what ``key`` (a feed's folder, the index) names is marked as the last
+        run's was and its files (``paths``) are in place: record them as they are
+        (served ``max_age``, else as before) and return what the last run made it
+        of; else None (render it)."""
+        old = self.old_feeds.get(key)
         if old is None or old.mark != mark or not all(self.in_place(p) for p in paths):
             return None
         for path in paths:
             prior = self.old.files[path]
-            self.record(
-                path, None, False, max_age=prior.max_age, links=prior.links, cors=prior.cors
-            )
-        self.feeds[folder] = old
+            age = prior.max_age if max_age is None else max_age
+            self.record(path, None, False, max_age=age, links=prior.links, cors=prior.cors)
+        self.feeds[key] = old
         return old
 
-    def keep_file(self, path: str, mark: str, *, max_age: int) -> bool:
-        """Record the file at ``path`` as it is if the last run marked it
-        ``mark`` and it is in place (True); else False (render it)."""
-        old = self.old_feeds.get(path)
-        if old is None or old.mark != mark or not self.in_place(path):
-            return False
-        prior = self.old.files[path]
-        self.record(path, None, False, max_age=max_age, links=prior.links, cors=prior.cors)
-        self.feeds[path] = old
-        return True
+    def feed_paths(self, folder: str) -> list[str]:
+        """A feed's files in the last manifest's terms: its documents and archives."""
+        paths = [f"{folder}/{name}" for name, _ in FEED_FILES]
+        return paths + [archive_path(folder, m) for m in sorted(self.archive_months(folder))]
 
     def in_place(self, path: str) -> bool:
         """The file is on disk as the last manifest recorded it (its size and time):
@@ -724,8 +708,12 @@ class _Ledger:
         if written:
             self.written.append(target)
         if data is None:
-            in_place = prior is not None and prior.encodings == ENCODINGS and self.in_place(path)
-            if in_place and prior is not None and copies_present(target):
+            if (
+                prior is not None
+                and prior.encodings == ENCODINGS
+                and self.in_place(path)
+                and copies_present(target)
+            ):
                 self.files[path] = replace(prior, max_age=max_age, links=links, cors=cors)
                 return
             data = _read(target)

@@ -77,7 +77,7 @@ class StatusReport:
 
     @property
     def past_due(self) -> list[SourceStatus]:
-        """The queue: active sources whose next poll has come, the latest first."""
+        """The queue: active sources whose next poll has come, the most overdue first."""
         due = [
             s
             for s in self.sources
