@@ -1,19 +1,23 @@
 """Benchmark: near-duplicate detection at scale, in a SQLite store.
 
-    python bench/near_scale.py [--stories 1000000] [--batch 50] [--near-fraction 0.1]
-                               [--seed S] [--out DIR] [--skip-exact] [--skip-pairwise]
+    python bench/near_scale.py [--stories 1000000] [--batch 50] [--group 2000]
+                               [--near-fraction 0.1] [--seed S] [--out DIR]
+                               [--skip-exact] [--skip-pairwise]
 
 Generates a stream of Arabic stories with planted near-duplicates (bench/near_corpus.py:
 real articles recombined, copies edited as an outlet republishing them would, first seen
-over months from ~200 outlets) and saves it poll by poll (``--batch`` stories a poll)
-into a fresh store with ``dedup = "near"`` and, poll for poll, into a second one with
-``dedup = "exact"`` (same stories, same process, so that both meet the same load on a
-shared machine). Per ``--slice`` stories it prints, for each store:
+over months from ~200 outlets), polls of ``--batch`` stories prepared by parse workers
+(identities and fingerprints, as the pipeline's workers do), and saves them as nashra's
+writer does: each time it is free, the polls prepared meanwhile in one transaction (up to
+``--group`` stories; ``--group 1``: a poll a transaction), into a fresh store with
+``dedup = "near"`` and, group for group, into a second one with ``dedup = "exact"`` (same
+stories, same process, so that both meet the same load on a shared machine). Per
+``--slice`` stories it prints, for each store:
 
 - stories/s: the slice's stories over the time spent identifying them and saving them;
-- ms/story: the time to check and store one new story, per poll (save time over the
-  poll's stories), median and 99th percentile; and the same for polls of one story
-  (``--singles`` of them saved one by one when the slice ends);
+- ms/story: the time to check and store one new story, per transaction (save time over
+  its stories), median and 99th percentile; st/txn: stories a transaction; and the time
+  of polls of one story (``--singles`` of them saved one by one when the slice ends);
 - merged and duplicate stories the store counted;
 - memory: the process's resident set now and its peak (VmHWM);
 - the database's size (file, WAL and shared memory);
@@ -63,7 +67,8 @@ from bench.near_corpus import (  # noqa: E402
 from feeds import near  # noqa: E402
 from feeds.dedup import Mode, Policy  # noqa: E402
 from feeds.identity import Entry, fingerprinted, identify, identify_texts  # noqa: E402
-from feeds.store import BatchResult, PollRecord, Store  # noqa: E402
+from feeds.pipeline import GROUP_STORIES  # noqa: E402
+from feeds.store import BatchResult, PollBatch, PollRecord, Store  # noqa: E402
 from sources.html import html_to_text  # noqa: E402
 from sources.item import Item  # noqa: E402
 
@@ -115,25 +120,50 @@ def prepare_poll(batch: Batch) -> Prepared:
     return Prepared(entries, identified - started, time.perf_counter() - identified)
 
 
-def prepared_polls(
-    polls: Iterator[Batch], workers: int, ahead: int = 4
-) -> Iterator[tuple[Batch, Prepared]]:
-    """Each poll with its prepared entries: in ``workers`` processes (at most
-    ``ahead`` polls a worker in flight, so memory stays flat), or here when 0."""
+def prepared_groups(
+    polls: Iterator[Batch], workers: int, group_stories: int, cut_every: int, per_poll: int = 50
+) -> Iterator[list[tuple[Batch, Prepared]]]:
+    """The polls with their prepared entries, in groups as the pipeline's writer
+    meets them (``feeds.pipeline.save_outcomes``): each time it is free, the polls
+    prepared meanwhile, in order: at least one, at most ``group_stories`` stories
+    (up to ``per_poll``: a poll a transaction), never across a multiple of ``cut_every`` stories (a
+    table row). Prepared in ``workers`` processes (at most enough polls in flight to
+    fill a group, so memory stays flat), or here when 0 (one poll a group then)."""
+    done = 0
+
+    def fits(size: int, batch: Batch) -> bool:
+        after = size + len(batch.stories)
+        return after <= group_stories and (done + after - 1) // cut_every == done // cut_every
+
     if workers <= 0:
-        for batch in polls:
-            yield batch, prepare_poll(batch)
+        for polled in polls:
+            yield [(polled, prepare_poll(polled))]
+            done += len(polled.stories)
         return
+    ahead = max(4 * workers, group_stories // max(1, per_poll) + 1)
     with ProcessPoolExecutor(workers) as pool:
         pending: deque[tuple[Batch, Future[Prepared]]] = deque()
-        for batch in polls:
-            pending.append((batch, pool.submit(prepare_poll, batch)))
-            if len(pending) >= workers * ahead:
-                done, future = pending.popleft()
-                yield done, future.result()
+        source = iter(polls)
+
+        def refill() -> None:
+            while len(pending) < ahead:
+                batch = next(source, None)
+                if batch is None:
+                    return
+                pending.append((batch, pool.submit(prepare_poll, batch)))
+
+        refill()
         while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+            batch, future = pending.popleft()
+            group = [(batch, future.result())]  # the writer waits for one poll at least
+            size = len(batch.stories)
+            while pending and pending[0][1].done() and fits(size, pending[0][0]):
+                batch, future = pending.popleft()
+                group.append((batch, future.result()))
+                size += len(batch.stories)
+            refill()
+            yield group
+            done += size
 
 
 def poll_of(batch: Batch) -> PollRecord:
@@ -150,6 +180,17 @@ def poll_of(batch: Batch) -> PollRecord:
 def save(store: Store, entries: list[Entry], poll: PollRecord, mode: str) -> BatchResult:
     """One poll saved as a source with ``dedup = mode`` is."""
     return store.save_poll(entries, (), poll, policy=Policy(mode=Mode(mode)))
+
+
+def save_group(
+    store: Store, group: Sequence[tuple[Batch, Prepared]], mode: str
+) -> list[BatchResult]:
+    """Polls saved together (one transaction), as the pipeline's writer does."""
+    policy = Policy(mode=Mode(mode))
+    if len(group) == 1:
+        batch, prepared = group[0]
+        return [save(store, prepared.entries, poll_of(batch), mode)]
+    return store.save_polls([PollBatch(p.entries, poll_of(b), (), policy) for b, p in group])
 
 
 # -- measuring ---------------------------------------------------------------
@@ -194,6 +235,8 @@ class Tally:
     merged: int = 0
     duplicate: int = 0
     new: int = 0
+    commits: int = 0
+    """Transactions the slice's polls (the singles apart) were saved in."""
 
     def add(self, result: BatchResult) -> None:
         self.merged += int(getattr(result, "merged", 0))
@@ -211,6 +254,8 @@ class Row:
     """Worker time per story (identify, and fingerprint for near)."""
     median_ms: float
     p99_ms: float
+    per_commit: float
+    """Stories a transaction (the polls prepared while the writer wrote)."""
     single_ms: float
     single_p99_ms: float
     merged: int
@@ -223,6 +268,7 @@ class Row:
 
 HEADER = (
     f"{'stored':>9} {'store':<5} {'stories/s':>9} {'prep ms':>7} {'ms/story':>8} {'p99':>6} "
+    f"{'st/txn':>6} "
     f"{'1-story':>7} {'p99':>6} {'merged':>7} {'dup':>5} {'RSS MB':>7} {'peak MB':>7} "
     f"{'DB MB':>7} {'near/exact':>10}"
 )
@@ -233,7 +279,7 @@ def show(row: Row) -> str:
     return (
         f"{row.stored:>9,} {row.mode:<5} {row.rate:>9,.0f} {row.prepare_ms:>7.3f} "
         f"{row.median_ms:>8.3f} "
-        f"{row.p99_ms:>6.2f} {row.single_ms:>7.2f} {row.single_p99_ms:>6.2f} "
+        f"{row.p99_ms:>6.2f} {row.per_commit:>6.0f} {row.single_ms:>7.2f} {row.single_p99_ms:>6.2f} "
         f"{row.merged:>7,} {row.duplicate:>5,} {row.rss:>7,.0f} {row.peak:>7,.0f} "
         f"{row.db:>7,.0f} {ratio}"
     )
@@ -272,6 +318,7 @@ def run(
     sample: int = 10_000,
     profile_slice: int = 0,
     workers: int = 0,
+    group_stories: int = GROUP_STORIES,
     echo: bool = True,
 ) -> Outcome:
     """Ingest the stream into one fresh store per mode, in ``out``."""
@@ -296,55 +343,61 @@ def run(
         prep = Prep(workers)
         pending_singles = 0
         polls = stream(stories, batch=batch, near_fraction=near_fraction, seed=seed)
-        for polled, prepared in prepared_polls(polls, workers):
-            for s in polled.stories:
-                outcome.planted += s.copy_of is not None
-                outcome.copies.append(s.copy_of is not None)
-                if s.copy_of is not None:
-                    outcome.originals[s.index] = s.copy_of
-                if sample_from <= s.index < sample_from + sample:
-                    outcome.sample.append(s)
-            if pending_singles:
-                # polls of one story, timed apart: the latency of a lone new story
+        for group in prepared_groups(polls, workers, group_stories, slice_size, batch):
+            saving: list[tuple[Batch, Prepared]] = []
+            for polled, prepared in group:
                 for s in polled.stories:
-                    entries = entries_of(polled, [s])
-                    single = replace(polled, stories=(s,))
-                    for mode in modes:
-                        started = time.perf_counter()
-                        result = save(stores[mode], entries, poll_of(single), mode)
-                        tallies[mode].singles.append(time.perf_counter() - started)
-                        tallies[mode].add(result)
-                        totals[mode].add(result)
-                pending_singles = max(0, pending_singles - len(polled.stories))
-                done += len(polled.stories)
-                if pending_singles == 0:
-                    _close_slice(outcome, tallies, prep, done, stores, echo)
-                    tallies = {mode: Tally() for mode in modes}
-                    prep = Prep(workers)
-                    slice_no += 1
+                    outcome.planted += s.copy_of is not None
+                    outcome.copies.append(s.copy_of is not None)
+                    if s.copy_of is not None:
+                        outcome.originals[s.index] = s.copy_of
+                    if sample_from <= s.index < sample_from + sample:
+                        outcome.sample.append(s)
+                if pending_singles:
+                    # polls of one story, timed apart: the latency of a lone new story
+                    for s in polled.stories:
+                        entries = entries_of(polled, [s])
+                        single = replace(polled, stories=(s,))
+                        for mode in modes:
+                            started = time.perf_counter()
+                            result = save(stores[mode], entries, poll_of(single), mode)
+                            tallies[mode].singles.append(time.perf_counter() - started)
+                            tallies[mode].add(result)
+                            totals[mode].add(result)
+                    pending_singles = max(0, pending_singles - len(polled.stories))
+                    done += len(polled.stories)
+                    if pending_singles == 0:
+                        _close_slice(outcome, tallies, prep, done, stores, echo)
+                        tallies = {mode: Tally() for mode in modes}
+                        prep = Prep(workers)
+                        slice_no += 1
+                    continue
+                saving.append((polled, prepared))
+                prep.identify_s += prepared.identify_s
+                prep.fingerprint_s += prepared.fingerprint_s
+            if not saving:
                 continue
             if profile_slice == slice_no and profiler is None:
                 profiler = cProfile.Profile()
-            prep.identify_s += prepared.identify_s
-            prep.fingerprint_s += prepared.fingerprint_s
-            entries = prepared.entries
-            poll = poll_of(polled)
+            count = sum(len(p.entries) for _, p in saving)
             for mode in modes:
                 started = time.perf_counter()
                 if profiler is not None and mode == "near":
                     profiler.enable()
-                result = save(stores[mode], entries, poll, mode)
+                results = save_group(stores[mode], saving, mode)
                 if profiler is not None and mode == "near":
                     profiler.disable()
                 took = time.perf_counter() - started
                 tally = tallies[mode]
                 tally.seconds += took
-                tally.stories += len(entries)
-                tally.per_story.append(took / len(entries))
-                tally.add(result)
-                totals[mode].add(result)
-            done += len(polled.stories)
-            if done % slice_size == 0 or done == stories:
+                tally.stories += count
+                tally.commits += 1
+                tally.per_story.append(took / count)
+                for result in results:
+                    tally.add(result)
+                    totals[mode].add(result)
+            done += sum(len(b.stories) for b, _ in saving)
+            if done >= slice_no * slice_size or done == stories:
                 if profiler is not None and profile_slice == slice_no:
                     outcome.profile = _top(profiler)
                     profiler = None
@@ -408,6 +461,7 @@ def _close_slice(
             prepare_ms=prep.per_story_ms(mode, counted),
             median_ms=statistics.median(tally.per_story) * 1000 if tally.per_story else 0.0,
             p99_ms=quantile(tally.per_story, 0.99) * 1000,
+            per_commit=counted / tally.commits if tally.commits else float("nan"),
             single_ms=statistics.median(tally.singles) * 1000 if tally.singles else float("nan"),
             single_p99_ms=quantile(tally.singles, 0.99) * 1000,
             merged=tally.merged,
@@ -648,6 +702,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pairwise-compared", type=int, default=2000)
     parser.add_argument("--profile-slice", type=int, default=0)
     parser.add_argument(
+        "--group",
+        type=int,
+        default=GROUP_STORIES,
+        help="stories of the polls prepared meanwhile saved in one transaction, at most, "
+        "as nashra's writer does (--group 1: one poll a transaction)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=max(1, (os.cpu_count() or 2) - 1),
@@ -678,6 +739,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sample=0 if args.skip_pairwise else args.pairwise_sample,
             profile_slice=args.profile_slice,
             workers=args.workers,
+            group_stories=args.group,
         )
         found = merges(outcome.paths["near"], outcome.copies, outcome.originals)
         base = None if args.skip_pairwise else pairwise(outcome.sample, args.pairwise_compared)

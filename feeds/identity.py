@@ -74,11 +74,12 @@ def own_id(source: str, raw: str) -> str:
     return f"urn:nashra:{source}:{quote(own, safe='-._~')}"
 
 
-def item_id(item: Item) -> str:
+def item_id(item: Item, canonical: str | None = None) -> str:
+    """The story's id (``canonical``: its URL's ``canonical_url``, when the caller has it)."""
     if item.id:
         return own_id(item.source, item.id)
     if item.url:
-        return canonical_url(item.url)
+        return canonical or canonical_url(item.url)
     digest = _digest(item.source, item.origin, normalize_key(item.title), size=24)
     return f"urn:nashra:{item.source}:{digest}"
 
@@ -108,10 +109,11 @@ def revision(item: Item) -> str:
 
 
 def identify(item: Item, body_text: str | None = None) -> Entry:
-    ident = item_id(item)
+    canonical = canonical_url(item.url) if item.url else None
+    ident = item_id(item, canonical)
     keys = [f"id:{_digest(ident)}"]
-    if item.url:
-        keys.append(f"url:{_digest(canonical_url(item.url))}")
+    if canonical is not None:
+        keys.append(f"url:{_digest(canonical)}")
     ckey = content_key(item, body_text)
     keys.append(f"text:{ckey}")
     return Entry(

@@ -27,7 +27,7 @@ from feeds.dedup import Mode, Policy
 from feeds.identity import Entry, identify, prepare
 from feeds.outcome import PollStatus, failed_whole, poll_status
 from feeds.publish import PublishResult, publish
-from feeds.store import BatchResult, PollRecord, Store
+from feeds.store import BatchResult, PollBatch, PollRecord, Store
 from feeds.topics import NO_TOPICS, Topics
 from sources import Collected, Context, SourceSpec, collector_for
 from sources.errors import SourceError, StoreError
@@ -112,6 +112,12 @@ def collect_source(
 ) -> SourceReport:
     """Collect one (file) source and store its batch, filing its new and edited
     stories under the ``topics`` they match; never raises."""
+    spec, outcome, duration = collect_file_source(spec, ctx)
+    return save_outcome(spec, outcome, ctx, store, duration, topics)
+
+
+def collect_file_source(spec: SourceSpec, ctx: Context) -> Polled:
+    """Collect one (file) source, storing nothing; never raises."""
     started = time.monotonic()
     try:
         outcome: Collected | SourceError = collector_for(spec)(spec, ctx)
@@ -119,7 +125,7 @@ def collect_source(
         outcome = exc
     except Exception as exc:  # a bug met by one source must not stop the others
         outcome = unexpected(spec, exc, "collecting")
-    return save_outcome(spec, outcome, ctx, store, time.monotonic() - started, topics)
+    return spec, outcome, time.monotonic() - started
 
 
 def unexpected(spec: SourceSpec, exc: BaseException, doing: str = "collecting") -> SourceError:
@@ -167,13 +173,73 @@ def _save(
     duration: float,
     topics: Topics,
 ) -> SourceReport:
+    batch = _batch(spec, outcome, ctx, duration)
+    result = store.save_poll(
+        batch.entries, batch.file_states, batch.poll, policy=batch.policy, topics=topics
+    )
+    return source_report(spec, outcome, duration, result)
+
+
+def _batch(
+    spec: SourceSpec, outcome: Collected | SourceError, ctx: Context, duration: float
+) -> PollBatch:
+    """What to store of a poll: its stories' identities, its files, its record."""
     entries: list[Entry] = []
     collected = outcome if isinstance(outcome, Collected) else Collected()
     if collected.items:
         entries = prepared_entries(collected) or identify_all(collected.items)
     poll = poll_record(spec, outcome, ctx.now, duration)
-    batch = store.save_poll(entries, collected.files, poll, policy=policy_for(spec), topics=topics)
-    return source_report(spec, outcome, duration, batch)
+    return PollBatch(entries, poll, collected.files, policy_for(spec))
+
+
+Polled = tuple[SourceSpec, Collected | SourceError, float]
+"""A source, what polling it gave, and how long that took."""
+
+GROUP_STORIES = 2000
+"""Stories of several polls saved in one transaction at most (``save_outcomes``)."""
+
+
+def save_outcomes(
+    group: Sequence[Polled], ctx: Context, store: Store, topics: Topics = NO_TOPICS
+) -> list[SourceReport]:
+    """Store several polls' outcomes in one transaction (a group commit: the writer
+    of a busy run saves what arrived while it wrote, with one commit); when that
+    fails, each on its own (``save_outcome`` records the failure of the one at
+    fault, and the others are stored). Never raises."""
+    if len(group) == 1:
+        spec, outcome, duration = group[0]
+        return [save_outcome(spec, outcome, ctx, store, duration, topics)]
+    try:
+        batches = [_batch(spec, outcome, ctx, duration) for spec, outcome, duration in group]
+        results = store.save_polls(batches, topics=topics)
+    except Exception as exc:  # each poll again on its own: save_outcome reports the one at fault
+        log.warning("cannot store %d polls together, one by one: %s", len(group), exc)
+        return [save_outcome(spec, o, ctx, store, d, topics) for spec, o, d in group]
+    return [
+        source_report(spec, outcome, duration, result)
+        for (spec, outcome, duration), result in zip(group, results, strict=True)
+    ]
+
+
+def stories_of(polled: Sequence[Polled]) -> int:
+    """How many stories these polls gave."""
+    return sum(len(o.items) for _, o, _ in polled if isinstance(o, Collected))
+
+
+def take_group(pending: list[Polled]) -> list[Polled]:
+    """The polls of ``pending`` to save together, in order: up to ``GROUP_STORIES``
+    stories (at least one poll); they are taken out of ``pending``."""
+    stories = 0
+    taken = 0
+    for polled in pending:
+        size = stories_of([polled])
+        if taken and stories + size > GROUP_STORIES:
+            break
+        stories += size
+        taken += 1
+    group = pending[:taken]
+    del pending[:taken]
+    return group
 
 
 def poll_record(
@@ -341,9 +407,7 @@ def open_fetcher(config: Config, store: Store, url_sources: int) -> Fetcher:
     )
 
 
-async def fetch_source(
-    spec: SourceSpec, ctx: Context, fetcher: Fetcher
-) -> tuple[SourceSpec, Collected | SourceError, float]:
+async def fetch_source(spec: SourceSpec, ctx: Context, fetcher: Fetcher) -> Polled:
     """Collect one URL source; never raises. Returns what to give ``save_outcome``."""
     started = time.monotonic()
     try:
@@ -384,7 +448,7 @@ async def collect_urls(
             waiting.append(spec)
     waiting.reverse()
     window = max(IN_FLIGHT_PER_REQUEST * fetcher.settings.concurrency, 1)
-    running: set[asyncio.Task[tuple[SourceSpec, Collected | SourceError, float]]] = set()
+    running: set[asyncio.Task[Polled]] = set()
 
     def start() -> None:
         while waiting and len(running) < window:
@@ -392,7 +456,8 @@ async def collect_urls(
 
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nashra-store")
     loop = asyncio.get_running_loop()
-    unchanged: list[tuple[SourceSpec, Collected | SourceError, float]] = []
+    unchanged: list[Polled] = []
+    changed: list[Polled] = []
 
     def done_with(report: SourceReport) -> None:
         reports.append(report)
@@ -409,12 +474,13 @@ async def collect_urls(
                 spec, outcome, duration = task.result()
                 if nothing_to_store(outcome):  # recorded with others, in one transaction
                     unchanged.append((spec, outcome, duration))
-                    continue
-                done_with(
-                    await loop.run_in_executor(
-                        writer, save_outcome, spec, outcome, ctx, store, duration, topics
-                    )
-                )
+                else:
+                    changed.append((spec, outcome, duration))
+            while changed:  # what arrived while the writer wrote, in one transaction
+                for report in await loop.run_in_executor(
+                    writer, save_outcomes, take_group(changed), ctx, store, topics
+                ):
+                    done_with(report)
             if len(unchanged) >= GROUP or (unchanged and not running):
                 group, unchanged = unchanged, []
                 for report in await loop.run_in_executor(
@@ -434,7 +500,7 @@ GROUP = 200
 
 
 def record_unchanged(
-    group: Sequence[tuple[SourceSpec, Collected | SourceError, float]],
+    group: Sequence[Polled],
     ctx: Context,
     store: Store,
 ) -> list[SourceReport]:
@@ -477,12 +543,21 @@ def run_once(
     waiting = store.not_due(when) if due_only else set()
     specs = [spec for spec in config.sources if spec.name not in waiting]
     topics = config.topics()
+    collected: list[Polled] = []
+
+    def store_collected(least: int) -> None:
+        """Save the collected file sources in groups while they hold ``least`` stories."""
+        while collected and stories_of(collected) >= least:
+            for source_report in save_outcomes(take_group(collected), ctx, store, topics):
+                report.sources.append(source_report)
+                if on_source is not None:
+                    on_source(source_report)
+
     for spec in specs:
         if spec.url is None:
-            source_report = collect_source(spec, ctx, store, topics)
-            report.sources.append(source_report)
-            if on_source is not None:
-                on_source(source_report)
+            collected.append(collect_file_source(spec, ctx))
+            store_collected(GROUP_STORIES)
+    store_collected(0)
     url_specs = [spec for spec in specs if spec.url is not None]
     if url_specs:
         report.sources.extend(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,8 @@ import pytest
 
 from feeds.dedup import Mode, Policy
 from feeds.identity import Entry, identify
-from feeds.store import BatchResult, Store
+from feeds.store import BatchResult, PollBatch, PollRecord, Store
+from sources.errors import StoreError
 from sources.item import Item
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,3 +255,47 @@ def test_two_sources_bringing_near_copies_at_once_make_one_entry(database_url: s
     finally:
         for s in stores:
             s.close()
+
+
+def _poll(source: str, at: datetime) -> PollRecord:
+    location = f"https://{source}.example/rss"
+    return PollRecord(name=source, kind="url", location=location, every=300.0, at=at, outcome="ok")
+
+
+def test_polls_saved_together_merge_a_copy_stored_by_an_earlier_poll_of_the_group(
+    store: Store,
+) -> None:
+    """A group commit (``save_polls``) decides as the polls one after the other would:
+    the second outlet's copy of the first's story, in the same transaction, merges."""
+    article, other = LONG[2], LONG[3]
+    first = _entry("agency", article["title"], article["body"], url="https://agency.example/2")
+    copy = _entry("outlet", "الخبر بعنوان المنبر الثاني", _agency_copy(article["body"]))
+    alone = _entry("outlet", other["title"], other["body"])
+    results = store.save_polls(
+        [
+            PollBatch([first], _poll("agency", NOW)),
+            PollBatch([copy, alone], _poll("outlet", NOW)),
+            PollBatch([], _poll("quiet", NOW)),  # a poll that brought nothing is recorded too
+        ]
+    )
+    assert results == [BatchResult(new=1), BatchResult(new=1, merged=1), BatchResult()]
+    entries = store.latest(["agency", "outlet"], 10)
+    assert sorted(e.id for e in entries) == sorted([first.id, alone.id])
+    [merged] = [e for e in entries if e.id == first.id]
+    assert [a.title for a in merged.also] == ["الخبر بعنوان المنبر الثاني"]
+    rows = {row["name"]: row for row in store.source_rows()}
+    assert rows["outlet"]["total"] == 2 and rows["agency"]["total"] == 1  # the copy is kept
+    assert rows["quiet"]["last_poll_at"] == NOW and rows["quiet"]["last_outcome"] == "ok"
+
+
+def test_a_group_that_cannot_be_stored_leaves_nothing_of_any_of_its_polls(store: Store) -> None:
+    """All or nothing: the caller then saves each poll on its own."""
+    good = _entry("agency", LONG[4]["title"], LONG[4]["body"])
+    bad = _entry("outlet", "عنوان معطوب", LONG[5]["body"])
+    # a lone low surrogate, which the database driver cannot encode
+    bad = replace(bad, item=replace(bad.item, title="عنوان \udfff معطوب"))
+    with pytest.raises((StoreError, UnicodeEncodeError)):  # as the driver says it
+        store.save_polls(
+            [PollBatch([good], _poll("agency", NOW)), PollBatch([bad], _poll("outlet", NOW))]
+        )
+    assert store.count() == 0 and store.source_rows() == []

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
 
 from feeds.outcome import PollStatus
-from feeds.pipeline import run_once, save_outcome
+from feeds.pipeline import GROUP_STORIES, run_once, save_outcome, save_outcomes, take_group
 from feeds.store import Store
 from sources.base import Collected, Context, SourceSpec
 from sources.item import Item
@@ -289,3 +290,58 @@ def test_a_failed_store_write_keeps_no_validators(store: Store) -> None:
     report = save_outcome(spec, collected, Context(tz=TRIPOLI, now=NOW), store, 0.2)
     assert report.outcome is PollStatus.FAILED and report.status == 200
     assert store.source_states("agency").get("agency", SourceState()).etag is None
+
+
+def test_polls_stored_together_fall_back_one_by_one_when_one_cannot_be_stored(
+    store: Store,
+) -> None:
+    """A group commit that fails is saved again poll by poll: only the poll at
+    fault fails (recorded as such), the others are stored, reports keep the order."""
+    ctx = Context(tz=TRIPOLI, now=NOW)
+    specs = [SourceSpec(name, path=f"{name}.md") for name in ("north", "south", "east")]
+    titles = ["افتتاح معرض الكتاب في بنغازي", "سقوط \ud800 الأمطار", "تعليق الدراسة في درنة"]
+    group = [(spec, _collected(spec.name, t), 0.1) for spec, t in zip(specs, titles, strict=True)]
+    reports = save_outcomes(group, ctx, store)
+    assert [r.name for r in reports] == ["north", "south", "east"]
+    assert [r.outcome for r in reports] == [PollStatus.OK, PollStatus.FAILED, PollStatus.OK]
+    assert [r.batch.new for r in reports] == [1, 0, 1]
+    rows = {row["name"]: row for row in store.source_rows()}
+    assert rows["south"]["last_outcome"] == "failed" and rows["south"]["total"] == 0
+    assert rows["north"]["total"] == 1 and rows["east"]["total"] == 1
+
+
+def test_polls_stored_together_give_what_one_by_one_gives(tmp_path: Path) -> None:
+    """Same stories, same decisions, same stored ids: the group commit changes
+    nothing but the number of commits (real Arabic bulletin text, two sources
+    bringing the same story and one of them a story of its own)."""
+    ctx = Context(tz=TRIPOLI, now=NOW)
+    wire, daily = SourceSpec("wire", path="w.md"), SourceSpec("daily", path="d.md")
+    group = [
+        (wire, _collected("wire", LIBYA_TITLES[0]), 0.1),
+        (daily, _collected("daily", LIBYA_TITLES[0]), 0.1),  # the same story: a duplicate
+        (daily, _collected("daily", LIBYA_TITLES[1]), 0.1),
+    ]
+    together, apart = (Store.open(f"sqlite:///{tmp_path / n}.db") for n in ("together", "apart"))
+    try:
+        reports = save_outcomes(group, ctx, together)
+        alone = [save_outcome(spec, o, ctx, apart, d) for spec, o, d in group]
+        assert [r.batch for r in reports] == [r.batch for r in alone]
+        assert [r.batch.duplicate for r in reports] == [0, 1, 0]
+        ids = [sorted(e.id for e in s.latest(["wire", "daily"], 10)) for s in (together, apart)]
+        assert ids[0] == ids[1] and len(ids[0]) == 2
+    finally:
+        together.close()
+        apart.close()
+
+
+def test_a_group_takes_polls_in_order_up_to_its_stories() -> None:
+    def polled(name: str, stories: int) -> tuple[SourceSpec, Collected, float]:
+        items = [Item(title=f"خبر {n}", body="", source=name) for n in range(stories)]
+        return SourceSpec(name, path=f"{name}.md"), Collected(items=items), 0.0
+
+    pending = [polled("a", 1500), polled("b", 400), polled("c", 300), polled("d", 5000)]
+    assert [p[0].name for p in take_group(pending)] == ["a", "b"]  # 1,900; c would pass 2,000
+    assert [p[0].name for p in take_group(pending)] == ["c"]
+    assert [p[0].name for p in take_group(pending)] == ["d"]  # one poll alone may be larger
+    assert pending == [] and take_group(pending) == []
+    assert GROUP_STORIES == 2000

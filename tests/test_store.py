@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from feeds.identity import identify
-from feeds.store import SCHEMA_VERSION, PollRecord, PublishRecord, Store
+from feeds.store import SCHEMA_VERSION, PollBatch, PollRecord, PublishRecord, Store
 from sources.errors import StoreError
 from sources.item import Item
 
@@ -408,6 +408,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "release_orphans": lambda s: s.release_orphans(),
         "save_batch": lambda s: s.save_batch("s", [_entry("خبر عاجل")], now=NOW),
         "save_poll": lambda s: s.save_poll([_entry("خبر عاجل")], [], poll),
+        "save_polls": lambda s: s.save_polls([PollBatch([_entry("خبر عاجل")], poll)]),
         "source_rows": lambda s: s.source_rows(),
         "source_states": lambda s: s.source_states(),
         "sync_sources": lambda s: s.sync_sources([_spec("a")], NOW),

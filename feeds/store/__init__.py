@@ -13,7 +13,7 @@ back aware. A source's batch is written in one transaction; on SQLite a write
 transaction takes the write lock when it begins (``BEGIN IMMEDIATE``).
 """
 
-from feeds.store.api import Store
+from feeds.store.api import PollBatch, Store
 from feeds.store.base import SAVE_ATTEMPTS
 from feeds.store.database import DRIVER_HINT, SQLITE_TIMEOUT, default_database
 from feeds.store.items import AlsoReported, BatchResult, StoredItem
@@ -30,6 +30,7 @@ __all__ = [
     "SQLITE_TIMEOUT",
     "AlsoReported",
     "BatchResult",
+    "PollBatch",
     "PollRecord",
     "PublishRecord",
     "Store",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -27,6 +27,28 @@ from feeds.store.topics import TopicIndex
 from feeds.topics import NO_TOPICS, Topics
 from sources.base import FileState
 from sources.errors import StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class PollBatch:
+    """One poll to save together with others (``Store.save_polls``)."""
+
+    entries: Sequence[Entry]
+    poll: PollRecord
+    file_states: Sequence[FileState] = ()
+    policy: Policy = DEFAULT_POLICY
+
+
+def _save(conn: Connection, batch: PollBatch, jitter: float | None, topics: Topics) -> BatchResult:
+    """One poll's batch and its record, in ``conn``'s transaction."""
+    result = BatchResult()
+    poll = batch.poll
+    if batch.entries or batch.file_states:
+        result, _ = save_batch(
+            conn, poll.name, batch.entries, batch.file_states, poll.at, batch.policy, topics
+        )
+    record_poll(conn, replace(poll, new=result.new), jitter)
+    return result
 
 
 class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, TopicIndex, Changes):
@@ -88,14 +110,17 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, Topic
         """A poll's batch and its record (counters, validators, next poll) in one
         transaction: one commit per poll. New and edited stories are filed under
         the ``topics`` they match."""
+        batch = PollBatch(entries, poll, file_states, policy)
+        return self._retrying(lambda conn: _save(conn, batch, jitter, topics))
 
-        def write(conn: Connection) -> BatchResult:
-            result = BatchResult()
-            if entries or file_states:
-                result, _ = save_batch(
-                    conn, poll.name, entries, file_states, poll.at, policy, topics
-                )
-            record_poll(conn, replace(poll, new=result.new), jitter)
-            return result
-
-        return self._retrying(write)
+    @boundary("save a group of polls in the store")
+    def save_polls(
+        self, batches: Sequence[PollBatch], *, topics: Topics = NO_TOPICS
+    ) -> list[BatchResult]:
+        """Several polls' batches and records in one transaction, in order (a group
+        commit: one commit, and the index pages their stories share written once).
+        A later poll sees the stories of the earlier ones: a copy of a story stored
+        by an earlier poll of the group merges with it as it would a poll later.
+        All or nothing: when it fails, save the polls one by one (``save_poll``) so
+        that only the poll at fault fails."""
+        return self._retrying(lambda conn: [_save(conn, b, None, topics) for b in batches])
