@@ -197,6 +197,11 @@ Polled = tuple[SourceSpec, Collected | SourceError, float]
 
 GROUP_STORIES = 2000
 """Stories of several polls saved in one transaction at most (``save_outcomes``)."""
+GROUP_POLLS = 200
+"""Polls saved in one transaction at most."""
+GROUP_WAIT = 1.0
+"""Seconds a collected file source waits for others to be saved with: a run shows
+its progress, and a run killed midway keeps what it collected before."""
 
 
 def save_outcomes(
@@ -228,12 +233,13 @@ def stories_of(polled: Sequence[Polled]) -> int:
 
 def take_group(pending: list[Polled]) -> list[Polled]:
     """The polls of ``pending`` to save together, in order: up to ``GROUP_STORIES``
-    stories (at least one poll); they are taken out of ``pending``."""
+    stories and ``GROUP_POLLS`` polls (at least one poll); they are taken out of
+    ``pending``."""
     stories = 0
     taken = 0
     for polled in pending:
         size = stories_of([polled])
-        if taken and stories + size > GROUP_STORIES:
+        if taken and (stories + size > GROUP_STORIES or taken == GROUP_POLLS):
             break
         stories += size
         taken += 1
@@ -544,10 +550,17 @@ def run_once(
     specs = [spec for spec in config.sources if spec.name not in waiting]
     topics = config.topics()
     collected: list[Polled] = []
+    since = time.monotonic()
 
-    def store_collected(least: int) -> None:
-        """Save the collected file sources in groups while they hold ``least`` stories."""
-        while collected and stories_of(collected) >= least:
+    def store_collected(every: bool) -> None:
+        """Save the collected file sources in groups: all of them (``every``), or
+        those that make a full group or waited ``GROUP_WAIT``."""
+        while collected and (
+            every
+            or stories_of(collected) >= GROUP_STORIES
+            or len(collected) >= GROUP_POLLS
+            or time.monotonic() - since >= GROUP_WAIT
+        ):
             for source_report in save_outcomes(take_group(collected), ctx, store, topics):
                 report.sources.append(source_report)
                 if on_source is not None:
@@ -555,9 +568,11 @@ def run_once(
 
     for spec in specs:
         if spec.url is None:
+            if not collected:
+                since = time.monotonic()
             collected.append(collect_file_source(spec, ctx))
-            store_collected(GROUP_STORIES)
-    store_collected(0)
+            store_collected(every=False)
+    store_collected(every=True)
     url_specs = [spec for spec in specs if spec.url is not None]
     if url_specs:
         report.sources.extend(

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from feeds.outcome import PollStatus
-from feeds.pipeline import GROUP_STORIES, run_once, save_outcome, save_outcomes, take_group
+from feeds.pipeline import GROUP_POLLS, run_once, save_outcome, save_outcomes, take_group
 from feeds.store import Store
 from sources.base import Collected, Context, SourceSpec
 from sources.item import Item
@@ -344,4 +344,5 @@ def test_a_group_takes_polls_in_order_up_to_its_stories() -> None:
     assert [p[0].name for p in take_group(pending)] == ["c"]
     assert [p[0].name for p in take_group(pending)] == ["d"]  # one poll alone may be larger
     assert pending == [] and take_group(pending) == []
-    assert GROUP_STORIES == 2000
+    quiet = [polled(f"q{n}", 0) for n in range(GROUP_POLLS + 5)]  # polls that stored nothing
+    assert len(take_group(quiet)) == GROUP_POLLS and len(take_group(quiet)) == 5
