@@ -1,14 +1,17 @@
 """One run of the whole pipeline: collect every source, store and deduplicate
-each source's batch in its own transaction, then publish.
+the sources' batches, then publish.
 
 File sources are collected one after the other; URL sources all at once, in
-one event loop with one ``Fetcher`` (its limits keep the run polite), each
-stored as soon as it arrives, so that a run killed midway keeps the sources it
-finished. A source marked gone (HTTP 410) is not polled again; one that moved
-(301/308) is fetched at its new URL (both remembered in the store).
+one event loop with one ``Fetcher`` (its limits keep the run polite). A poll is
+stored with its record in one transaction; the polls that arrive while the
+writer is busy are stored together, in one transaction (``save_outcomes``, a
+group commit), so that a run killed midway keeps the sources it finished but for
+the last group. A source marked gone (HTTP 410) is not polled again; one that
+moved (301/308) is fetched at its new URL (both remembered in the store).
 
 One broken source never stops the others: its error is recorded in its report
-and the run goes on; what was already stored and published is kept.
+and the run goes on (a group that cannot be stored is stored poll by poll);
+what was already stored and published is kept.
 """
 
 from __future__ import annotations
