@@ -37,17 +37,20 @@ from typing import Protocol
 from feeds.config import Config, load_config
 from feeds.durations import duration_text
 from feeds.pipeline import (
+    GROUP_STORIES,
+    Polled,
     SourceReport,
     collect_source,
     context_for,
     fetch_source,
     nothing_to_store,
     poll_record,
-    save_outcome,
+    save_outcomes,
     source_report,
+    stories_of,
 )
 from feeds.publish import PublishResult, publish
-from feeds.recorder import GroupRecorder
+from feeds.recorder import Grouped, GroupRecorder
 from feeds.store import Store
 from feeds.store.schedule import Claim
 from feeds.topics import Topics
@@ -55,6 +58,9 @@ from feeds.watch import Watcher, WatcherFactory, watch_sources
 from sources.base import Collected, Context, SourceSpec, SourceState
 from sources.errors import NashraError, SourceError
 from sources.urlsource import Fetcher
+
+Saving = tuple[Polled, Context, Topics]
+"""A poll to store, with its context and the topics its stories are filed under."""
 
 log = logging.getLogger("nashra.run")
 
@@ -153,8 +159,9 @@ class InProcessPoller:
 
     A URL source whose state came with its claim is polled without asking the
     store anything first; a poll that stores nothing (a 304) is recorded with
-    others in one transaction (``feeds.recorder``); one with stories is stored
-    with its record in a transaction of its own."""
+    others in one transaction (``feeds.recorder``); the polls that bring stories
+    are stored, each with its record, with the others that arrive within the
+    same moment in one transaction too (``feeds.pipeline.save_outcomes``)."""
 
     def __init__(
         self,
@@ -166,6 +173,9 @@ class InProcessPoller:
     ) -> None:
         self.store, self.fetcher = store, fetcher
         self.recorder = recorder or GroupRecorder(store.record_polls)
+        self.saver: Grouped[Saving, SourceReport] = Grouped(
+            self._save_group, most=GROUP_STORIES, weight=lambda saving: stories_of([saving[0]])
+        )
         self._topics: tuple[Config, Topics] | None = None
         self._renderer: ProcessPoolExecutor | None = None
         if render_apart:
@@ -201,12 +211,17 @@ class InProcessPoller:
         if nothing_to_store(outcome):
             await self.recorder.record(poll_record(spec, outcome, now, duration))
             return source_report(spec, outcome, duration)
-        return await asyncio.to_thread(
-            save_outcome, spec, outcome, ctx, self.store, duration, topics
-        )
+        return await self.saver.add(((spec, outcome, duration), ctx, topics))
+
+    def _save_group(self, group: Sequence[Saving]) -> list[SourceReport]:
+        """Store polls together (in a worker thread); the topics are the newest
+        configuration's (a group spans a reload only in its last moment)."""
+        polled = [p for p, _, _ in group]
+        return save_outcomes(polled, [ctx for _, ctx, _ in group], self.store, group[-1][2])
 
     async def close(self) -> None:
         """Write the poll records still waiting for their group; stop the renderer."""
+        await self.saver.close()
         await self.recorder.close()
         renderer, self._renderer = self._renderer, None  # a last rebuild runs in a thread
         if renderer is not None:

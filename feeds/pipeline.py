@@ -208,21 +208,29 @@ its progress, and a run killed midway keeps what it collected before."""
 
 
 def save_outcomes(
-    group: Sequence[Polled], ctx: Context, store: Store, topics: Topics = NO_TOPICS
+    group: Sequence[Polled],
+    ctx: Context | Sequence[Context],
+    store: Store,
+    topics: Topics = NO_TOPICS,
 ) -> list[SourceReport]:
     """Store several polls' outcomes in one transaction (a group commit: the writer
     of a busy run saves what arrived while it wrote, with one commit); when that
     fails, each on its own (``save_outcome`` records the failure of the one at
-    fault, and the others are stored). Never raises."""
+    fault, and the others are stored). ``ctx``: the polls' context, or each
+    poll's (the daemon's polls each have their time). Never raises."""
+    contexts = [ctx] * len(group) if isinstance(ctx, Context) else list(ctx)
     if len(group) == 1:
         spec, outcome, duration = group[0]
-        return [save_outcome(spec, outcome, ctx, store, duration, topics)]
+        return [save_outcome(spec, outcome, contexts[0], store, duration, topics)]
     try:
-        batches = [_batch(spec, outcome, ctx, duration) for spec, outcome, duration in group]
+        batches = [_batch(s, o, c, d) for (s, o, d), c in zip(group, contexts, strict=True)]
         results = store.save_polls(batches, topics=topics)
     except Exception as exc:  # each poll again on its own: save_outcome reports the one at fault
         log.warning("cannot store %d polls together, one by one: %s", len(group), exc)
-        return [save_outcome(spec, o, ctx, store, d, topics) for spec, o, d in group]
+        return [
+            save_outcome(spec, o, c, store, d, topics)
+            for (spec, o, d), c in zip(group, contexts, strict=True)
+        ]
     return [
         source_report(spec, outcome, duration, result)
         for (spec, outcome, duration), result in zip(group, results, strict=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -14,6 +15,7 @@ from feeds.recorder import GroupRecorder
 from feeds.store import PollRecord, Store
 from sources.base import SourceSpec, SourceState
 from sources.errors import StoreError
+from tests.conftest import Site
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 OUTLETS = ("hespress", "goud", "alyaoum24", "febrayer", "le360", "barlamane")
@@ -115,3 +117,76 @@ def test_a_cancelled_poll_is_still_recorded(store: Store, cancel_after: float) -
 
     asyncio.run(scenario())
     assert store.source_rows()[0]["etag"] == '"le360-3"'
+
+
+# -- polls that bring stories: stored together too (the daemon's writer) -----------------
+
+FORMATS = ("goud-rss2.xml", "goud-atom10.xml", "goud-feed11.json")
+"""The same Goud.ma stories in three formats (tests/data/remote/README.md)."""
+
+
+def test_polls_bringing_stories_at_once_are_stored_in_one_transaction(
+    site: Site, database_url: str
+) -> None:
+    """Three outlets' feeds answered at the same moment: one transaction stores them,
+    with the decisions poll-by-poll saving gives (the first outlet's stories are
+    new, the others' the same stories: duplicates), and each poll's record."""
+    from feeds.daemon import InProcessPoller
+    from feeds.pipeline import open_fetcher
+    from tests.httpserver import TestServer
+
+    with TestServer() as server:
+        blocks = [
+            f'[[sources]]\nname = "outlet{n}"\nurl = "{server.fixture(f"/{name}", name)}"\n'
+            "allow_private = true\n"
+            for n, name in enumerate(FORMATS)
+        ]
+        site.config_path.write_text(
+            '[site]\ntitle = "نشرة"\nbase_url = "https://news.example.org/"\n\n'
+            + "\n".join(blocks)
+            + '\n[[feeds]]\nname = "all"\ntitle = "كل الأخبار"\nsources = "*"\n',
+            encoding="utf-8",
+        )
+        config = site.config()
+        together = Store.open(database_url, base_dir=str(site.root))
+        apart = Store.open(f"sqlite:///{site.root / 'apart.db'}")
+        commits = _commits(together)
+
+        async def scenario(store: Store, at_once: bool) -> tuple[list[Any], int]:
+            async with open_fetcher(config, store, len(config.sources)) as fetcher:
+                poller = InProcessPoller(store, fetcher)
+                if at_once:  # one group: written when the third poll joins it
+                    poller.saver.window, poller.saver.most = 60.0, 3
+                    poller.saver.weight = lambda _: 1
+                store.sync_sources(config.sources, NOW)
+                del commits[:]
+                polls = [poller.poll(spec, config, NOW) for spec in config.sources]
+                if at_once:
+                    reports = list(await asyncio.gather(*polls))
+                else:
+                    reports = [await poll for poll in polls]
+                await poller.close()
+                return reports, poller.saver.groups
+
+        try:
+            reports, groups = asyncio.run(scenario(together, at_once=True))
+            assert groups == 1 and len(commits) == 1
+            alone, groups = asyncio.run(scenario(apart, at_once=False))
+            assert groups == 3
+            rows = {row["name"]: row for row in together.source_rows()}
+            stored = [
+                sorted(e.id for e in s.latest(["outlet0", "outlet1", "outlet2"], 50))
+                for s in (together, apart)
+            ]
+        finally:
+            together.close()
+            apart.close()
+    # the group stores the polls in the order they arrived: the same totals
+    for count in ("new", "duplicate", "merged"):
+        assert sum(getattr(r.batch, count) for r in reports) == sum(
+            getattr(r.batch, count) for r in alone
+        )
+    assert all(r.status == 200 and r.batch.new + r.batch.duplicate > 0 for r in reports)
+    assert sum(r.batch.duplicate for r in reports) > 0  # the outlets share stories
+    assert len(stored[0]) == len(stored[1]) > 0  # ids depend on which outlet came first
+    assert all(rows[f"outlet{n}"]["last_status"] == 200 for n in range(3))
