@@ -217,11 +217,15 @@ def save_outcomes(
     of a busy run saves what arrived while it wrote, with one commit); when that
     fails, each on its own (``save_outcome`` records the failure of the one at
     fault, and the others are stored). ``ctx``: the polls' context, or each
-    poll's (the daemon's polls each have their time). Never raises."""
+    poll's (the daemon's polls each have their time). Where several writers run
+    side by side (``Store.one_writer`` false: PostgreSQL), each poll has its own
+    transaction. Never raises."""
     contexts = [ctx] * len(group) if isinstance(ctx, Context) else list(ctx)
-    if len(group) == 1:
-        spec, outcome, duration = group[0]
-        return [save_outcome(spec, outcome, contexts[0], store, duration, topics)]
+    if len(group) == 1 or not store.one_writer:  # see Store.one_writer
+        return [
+            save_outcome(spec, o, c, store, d, topics)
+            for (spec, o, d), c in zip(group, contexts, strict=True)
+        ]
     try:
         batches = [_batch(s, o, c, d) for (s, o, d), c in zip(group, contexts, strict=True)]
         results = store.save_polls(batches, topics=topics)

@@ -113,6 +113,16 @@ class Store(Items, Files, Schedule, Retention, Pages, Publishes, Archives, Topic
         batch = PollBatch(entries, poll, file_states, policy)
         return self._retrying(lambda conn: _save(conn, batch, jitter, topics))
 
+    @property
+    def one_writer(self) -> bool:
+        """Whether the database lets one write transaction run at a time (SQLite's
+        lock), so that a group of polls can never wait on another writer in a cycle.
+        Where writers run side by side (PostgreSQL: several nodes), each poll's
+        transaction takes its locks in one order (keys, band buckets, tokens
+        sorted), but a group's polls one after the other would not: there, polls
+        are saved one transaction each."""
+        return self.engine.dialect.name == "sqlite"
+
     @boundary("save a group of polls in the store")
     def save_polls(
         self, batches: Sequence[PollBatch], *, topics: Topics = NO_TOPICS
