@@ -299,3 +299,78 @@ def test_a_group_that_cannot_be_stored_leaves_nothing_of_any_of_its_polls(store:
             [PollBatch([good], _poll("agency", NOW)), PollBatch([bad], _poll("outlet", NOW))]
         )
     assert store.count() == 0 and store.source_rows() == []
+
+
+# -- the band index holds the window, and no more -----------------------------------------
+
+
+def _bands(store: Store) -> list[tuple[int, int]]:
+    """(first-seen second, story key) of every band row."""
+    with store.engine.connect() as conn:
+        return [
+            tuple(r) for r in conn.exec_driver_sql("SELECT first_seen, item_key FROM near_bands")
+        ]
+
+
+def _days(store: Store, first: int, last: int, start: datetime) -> list[Entry]:
+    """One outlet's story a day, from article ``first`` to ``last``."""
+    saved = []
+    for day, article in enumerate(LONG[first:last]):
+        entry = _entry("daily", article["title"], article["body"])
+        store.save_batch("daily", [entry], now=start + timedelta(days=day))
+        saved.append(entry)
+    return saved
+
+
+def test_bands_of_stories_out_of_the_window_are_dropped(store: Store) -> None:
+    """Checking a new story costs the same however many stories are stored: the
+    index keeps the window (7 days) and a day more."""
+    start = NOW - timedelta(days=20)
+    _days(store, 20, 41, start)  # 21 days of stories
+    last = start + timedelta(days=20)
+    oldest = min(seen for seen, _ in _bands(store))
+    assert oldest >= int((last - timedelta(days=8, hours=1)).timestamp())
+    kept_stories = {key for _, key in _bands(store)}
+    assert 8 <= len(kept_stories) <= 10 and store.count() == 21  # the stories stay
+    # a copy of a story of the window still merges
+    copy = _entry("weekly", "نسخة من خبر الأمس", _agency_copy(LONG[39]["body"]))
+    result, _ = store.save_batch("weekly", [copy], now=last + timedelta(hours=1))
+    assert result.merged == 1
+
+
+def test_a_store_that_did_not_prune_for_long_catches_up_an_hour_at_a_time(store: Store) -> None:
+    start = NOW - timedelta(days=30)
+    for hour, article in enumerate(LONG[45:49]):  # four stories an hour apart, long ago
+        entry = _entry("archive", article["title"], article["body"])
+        store.save_batch(
+            "archive",
+            [entry],
+            now=start + timedelta(hours=hour),
+            policy=Policy(window=timedelta(days=60)),
+        )
+    assert len({key for _, key in _bands(store)}) == 4
+    fresh = [_entry("daily", a["title"], a["body"]) for a in LONG[50:54]]
+    left = []
+    for entry in fresh:  # each save drops one more hour of the old rows
+        store.save_batch("daily", [entry], now=NOW)
+        left.append(
+            len({seen for seen, _ in _bands(store) if seen < int(NOW.timestamp()) - 86400 * 9})
+        )
+    assert left == [3, 2, 1, 0]
+
+
+def test_a_grown_window_reaches_stories_whose_bands_were_dropped(store: Store) -> None:
+    """The rows are made again from the stored shingles: a copy of a 15-day-old
+    story merges once the window is 30 days."""
+    start = NOW - timedelta(days=20)
+    saved = _days(store, 60, 81, start)
+    last = start + timedelta(days=20)
+    old = LONG[60 + 5]  # first seen on day 5: 15 days before the last
+    assert saved[5].item.title == old["title"]
+    assert int((start + timedelta(days=5)).timestamp()) not in {s for s, _ in _bands(store)}
+    copy = _entry("weekly", "إعادة نشر خبر قديم", _agency_copy(old["body"]))
+    result, decisions = store.save_batch(
+        "weekly", [copy], now=last + timedelta(hours=2), policy=Policy(window=timedelta(days=30))
+    )
+    assert result.merged == 1 and decisions[0].duplicate_of == saved[5].id
+    assert min(s for s, _ in _bands(store)) <= int((start + timedelta(days=1)).timestamp())

@@ -22,6 +22,14 @@ priority, then the first seen), still under the representative's id. The other
 versions are its ``also`` list. A member is published on its own only in a feed
 that does not include its representative's source.
 
+The index holds only what a new story may be compared with: the band rows of
+stories first seen within the window, and a day more (``keep_bands``, run as a
+near source's batch is saved: an hour of older rows dropped at a time). So
+checking a new story costs the same in a store of a thousand stories and in one
+of millions, and the index stays small enough to stay in the database's cache.
+When the window grows, the rows it now reaches are made again from the stored
+shingles.
+
 Two writers merging near-copies at the same moment: on SQLite the write lock is
 taken when the transaction begins; on PostgreSQL the writer takes advisory locks
 on its stories' band buckets (sorted, so writers never wait in a cycle) before it
@@ -34,7 +42,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -43,8 +51,8 @@ from sqlalchemy.engine import Connection
 from feeds.identity import Entry, body_lines
 from feeds.near import THRESHOLD, Fingerprint, bands_of, batch_fingerprints, resemblance, unpack
 from feeds.store.changes import touch_stories
-from feeds.store.database import chunks, insert_rows, marks
-from feeds.store.tables import content_of, items
+from feeds.store.database import chunks, insert_rows, marks, upserting
+from feeds.store.tables import content_of, items, meta
 from sources.html import html_to_text
 
 BUCKETS = 256
@@ -102,6 +110,82 @@ def near_key(ident: str) -> int:
     collision only adds a candidate, which the resemblance then judges)."""
     digest = hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little") & _MASK63
+
+
+KEPT_BEYOND = timedelta(days=1)
+"""Band rows are kept for stories first seen this long before the window's start."""
+PRUNE_STEP = 3600
+"""Seconds of first-seen time whose band rows one save drops at most (a store that
+has not pruned for long catches up over several saves)."""
+PRUNE_EVERY = 3600
+"""Seconds between prunings once caught up."""
+KEPT_SINCE = "near_bands_since"
+"""``meta``: the first-seen second before which band rows were dropped."""
+PRUNED_AT = "near_bands_pruned_at"
+"""``meta``: when the band rows were last found pruned up to the window."""
+
+
+def keep_bands(conn: Connection, now: datetime, window: timedelta) -> None:
+    """Keep the band index to the stories a story saved ``now`` may be compared
+    with: drop the rows of stories first seen more than ``window`` and
+    ``KEPT_BEYOND`` ago (``PRUNE_STEP`` of them at a time, every ``PRUNE_EVERY``),
+    and make again from the stored shingles the rows a grown window reaches."""
+    state = {
+        key: int(value)
+        for key, value in conn.execute(
+            select(meta.c.key, meta.c.value).where(meta.c.key.in_([KEPT_SINCE, PRUNED_AT]))
+        )
+    }
+    at = int(now.timestamp())
+    need = int((now - window).timestamp())
+    kept = state.get(KEPT_SINCE)
+    changed: dict[str, int] = {}
+    if kept is not None and need < kept:
+        restore_bands(conn, need, kept)
+        kept = changed[KEPT_SINCE] = need
+    if at - state.get(PRUNED_AT, 0) >= PRUNE_EVERY:
+        cutoff = need - int(KEPT_BEYOND.total_seconds())
+        oldest = conn.exec_driver_sql("SELECT MIN(first_seen) FROM near_bands").scalar()
+        upto = cutoff if oldest is None else min(cutoff, int(oldest) + PRUNE_STEP)
+        if oldest is not None and int(oldest) < upto:
+            conn.exec_driver_sql(
+                f"DELETE FROM near_bands WHERE first_seen < {marks(conn, 1)}", (upto,)
+            )
+        if kept is None or upto > kept:
+            changed[KEPT_SINCE] = upto
+        if upto >= cutoff:
+            changed[PRUNED_AT] = at
+    if changed:
+        rows = [{"key": key, "value": str(value)} for key, value in changed.items()]
+        conn.execute(upserting(conn, meta, "key", ["value"]), rows)
+
+
+def restore_bands(conn: Connection, since: int, until: int) -> None:
+    """The band rows of the stories first seen from ``since`` to ``until`` (epoch
+    seconds), made again from their shingles (a grown window reaches them)."""
+    query = select(items.c.id, items.c.first_seen, items.c.shingles).where(
+        items.c.near_key.is_not(None),
+        items.c.shingles.is_not(None),
+        items.c.withdrawn_at.is_(None),
+        items.c.first_seen >= datetime.fromtimestamp(since, UTC),
+        items.c.first_seen < datetime.fromtimestamp(until, UTC),
+    )
+    # an edited story's rows may be there already (``replace_bands``)
+    sql = (
+        f"INSERT INTO near_bands ({', '.join(BAND_COLUMNS)}) VALUES ({marks(conn, 3)}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    found = conn.execute(query.execution_options(yield_per=1000))
+    for part in found.partitions():
+        rows = [
+            values
+            for row in part
+            for values in band_values(
+                row.id, Fingerprint(frozenset(), bands_of(unpack(row.shingles))), row.first_seen
+            )
+        ]
+        if rows:
+            conn.exec_driver_sql(sql, rows)
 
 
 def candidates(

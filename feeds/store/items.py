@@ -182,6 +182,7 @@ def save_batch(
     )
     if near:
         clusters.lock_bands(conn, fps.values())
+        clusters.keep_bands(conn, now, policy.window)
     decisions = _claim(conn, decisions, now)
     gone = corrections.vanished(conn, source, decisions, file_states) if file_states else []
     if gone:

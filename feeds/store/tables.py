@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The number of the newest migration (``migrations/versions/0006_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
@@ -132,13 +132,15 @@ near_bands = Table(
     Column("band", BigInteger, primary_key=True, autoincrement=False),
     Column("first_seen", EpochSeconds, primary_key=True, autoincrement=False),
     Column("item_key", BigInteger, primary_key=True, autoincrement=False),
+    Index("ix_near_bands_first_seen", "first_seen"),
     sqlite_with_rowid=False,
 )
 """The LSH bands of every story of a ``near`` source with a fingerprint
 (``feeds.near``): candidates of a new story are the stories sharing one of its
-bands, first seen within the window. The primary key is the only index (on SQLite
-the table is that index): a row is three integers, the story's ``items.near_key``
-rather than its id."""
+bands, first seen within the window. The primary key is the lookup (on SQLite the
+table is that index): a row is three integers, the story's ``items.near_key``
+rather than its id. The first-seen index finds the rows that fell out of the
+window (``clusters.keep_bands``): appended at its end, it costs little to keep."""
 
 feed_items = Table(
     "feed_items",
