@@ -21,6 +21,7 @@ import pytest
 from feeds.dedup import Mode, Policy
 from feeds.identity import Entry, identify
 from feeds.store import BatchResult, PollBatch, PollRecord, Store
+from feeds.store.clusters import PRUNE_STEP
 from sources.errors import StoreError
 from sources.item import Item
 
@@ -338,20 +339,20 @@ def test_bands_of_stories_out_of_the_window_are_dropped(store: Store) -> None:
     assert result.merged == 1
 
 
-def test_a_store_that_did_not_prune_for_long_catches_up_an_hour_at_a_time(store: Store) -> None:
+def test_a_store_that_did_not_prune_for_long_catches_up_in_steps(store: Store) -> None:
     start = NOW - timedelta(days=30)
-    for hour, article in enumerate(LONG[45:49]):  # four stories an hour apart, long ago
+    for step, article in enumerate(LONG[45:49]):  # four stories a step apart, long ago
         entry = _entry("archive", article["title"], article["body"])
         store.save_batch(
             "archive",
             [entry],
-            now=start + timedelta(hours=hour),
+            now=start + timedelta(seconds=step * PRUNE_STEP),
             policy=Policy(window=timedelta(days=60)),
         )
     assert len({key for _, key in _bands(store)}) == 4
     fresh = [_entry("daily", a["title"], a["body"]) for a in LONG[50:54]]
     left = []
-    for entry in fresh:  # each save drops one more hour of the old rows
+    for entry in fresh:  # each save drops one more step of the old rows
         store.save_batch("daily", [entry], now=NOW)
         left.append(
             len({seen for seen, _ in _bands(store) if seen < int(NOW.timestamp()) - 86400 * 9})

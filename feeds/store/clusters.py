@@ -24,7 +24,7 @@ that does not include its representative's source.
 
 The index holds only what a new story may be compared with: the band rows of
 stories first seen within the window, and a day more (``keep_bands``, run as a
-near source's batch is saved: an hour of older rows dropped at a time). So
+near source's batch is saved: six hours of older rows dropped at a time). So
 checking a new story costs the same in a store of a thousand stories and in one
 of millions, and the index stays small enough to stay in the database's cache.
 When the window grows, the rows it now reaches are made again from the stored
@@ -114,10 +114,12 @@ def near_key(ident: str) -> int:
 
 KEPT_BEYOND = timedelta(days=1)
 """Band rows are kept for stories first seen this long before the window's start."""
-PRUNE_STEP = 3600
+PRUNE_STEP = 6 * 3600
 """Seconds of first-seen time whose band rows one save drops at most (a store that
-has not pruned for long catches up over several saves)."""
-PRUNE_EVERY = 3600
+has not pruned for long catches up over several saves). Deleting rows costs about
+what inserting them did, page by page: the fewer, larger deletions the better, as
+long as one stays short enough for a poll's transaction."""
+PRUNE_EVERY = 6 * 3600
 """Seconds between prunings once caught up."""
 KEPT_SINCE = "near_bands_since"
 """``meta``: the first-seen second before which band rows were dropped."""
