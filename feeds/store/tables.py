@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The number of the newest migration (``migrations/versions/0006_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
@@ -228,6 +228,23 @@ publishes = Table(
     Column("ok_at", UTCDateTime),
 )
 """One row (``site``): when the site was last published, how, and when it last worked."""
+
+
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("heartbeat", UTCDateTime, nullable=False),
+    Column("polls", Integer, nullable=False, default=0),
+)
+"""The ``nashra run`` processes sharing the store (``feeds.store.nodes``): one row
+per process, ``id`` its holder mark (``feeds.node.holder``, as in a source's
+``leased_by``), its role, machine and process id, when it started, its last
+heartbeat and how many polls it finished in the minute before it."""
 
 
 def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
