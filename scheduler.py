@@ -38,7 +38,17 @@ from zoneinfo import ZoneInfo
 import click
 
 from feeds.config import DEFAULT_CONFIG, ENV_CONFIG, Config, config_path, load_config
-from feeds.daemon import Daemon, DaemonSettings, InProcessPoller, StoreQueue, run_daemon
+from feeds.daemon import (
+    Daemon,
+    DaemonSettings,
+    InProcessPoller,
+    Role,
+    StoreNodes,
+    StoreQueue,
+    agree_sources,
+    run_daemon,
+    watch_store,
+)
 from feeds.jobs import ApsJobs
 from feeds.outcome import PollStatus
 from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
@@ -442,19 +452,31 @@ class JsonFormatter(logging.Formatter):
 
 
 async def _serve(
-    config: Config, path: str, settings: DaemonSettings, listen: Listen | None = None
+    config: Config,
+    path: str,
+    settings: DaemonSettings,
+    listen: Listen | None = None,
+    *,
+    adopt: bool = False,
 ) -> None:
     store = _open_store(config)
-    url_sources = sum(1 for source in config.sources if source.url)
+    role = settings.role
+    url_sources = sum(1 for source in config.sources if source.url) if role.polls else 0
     server: ServerThread | None = None
     try:
+        agree_sources(config, store, adopt=adopt)  # a shared store's source list
         if listen is not None:  # bound first: a port in use stops nashra before any poll
             server = ServerThread(config.public_path, listen)
+        shared = store.engine.dialect.name == "postgresql"
+        follows = role.renders and (shared or role is Role.PUBLISHER)
         async with open_fetcher(config, store, url_sources) as fetcher:
             daemon = Daemon(
                 config, StoreQueue(store, settings.lease),
                 InProcessPoller(store, fetcher, render_apart=False),
                 settings, expire=store.expire,
+                nodes=StoreNodes.starting(store, role),
+                changes=watch_store(store, settings.follow_every) if follows else None,
+                check=lambda checked: agree_sources(checked, store, adopt=adopt),
             )  # fmt: skip
             jobs = ApsJobs(daemon, settings)
             loop = asyncio.get_running_loop()
@@ -468,7 +490,7 @@ async def _serve(
                 task.add_done_callback(reloads.discard)
 
             loop.add_signal_handler(signal.SIGHUP, reload)
-            _log_start(config, store)
+            _log_start(config, store, role)
             if server is not None:
                 server.start()
             jobs.start()
@@ -483,10 +505,11 @@ async def _serve(
         store.close()
 
 
-def _log_start(config: Config, store: Store) -> None:
+def _log_start(config: Config, store: Store, role: Role = Role.ALL) -> None:
     """What ``nashra run`` works with, in its first log line."""
     fields = {
         "event": "start",
+        "role": role.value,
         "config": str(Path(config.path).resolve()),
         "store": store.engine.url.render_as_string(hide_password=True),
         "public": str(config.public_path),
@@ -494,9 +517,9 @@ def _log_start(config: Config, store: Store) -> None:
         "feeds": len(config.feeds),
     }
     log.info(
-        "nashra run: configuration %s, store %s, public %s: %d sources, %d feeds",
-        fields["config"], fields["store"], fields["public"], fields["sources"], fields["feeds"],
-        extra={"fields": fields},
+        "nashra run: configuration %s, store %s, public %s, role %s: %d sources, %d feeds",
+        fields["config"], fields["store"], fields["public"], fields["role"], fields["sources"],
+        fields["feeds"], extra={"fields": fields},
     )  # fmt: skip
 
 
@@ -531,6 +554,35 @@ def _log_start(config: Config, store: Store) -> None:
     help="Also serve public/ over HTTP from this process, as `nashra serve` does "
     "(e.g. 127.0.0.1:8080).",
 )
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.ALL.value,
+    show_default=True,
+    help="all: poll and publish; worker: only poll and store; publisher: only render "
+    "public/ from the store when it changes (docs/scale-out.md).",
+)
+@click.option(
+    "--lease",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(1.0),
+    help="Seconds a claimed source stays reserved for this node: a node that dies "
+    "leaves its sources to the others after this.",
+)
+@click.option(
+    "--publish-every",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1.0),
+    help="Seconds between a publisher's rebuilds when no change was announced.",
+)
+@click.option(
+    "--adopt-sources",
+    is_flag=True,
+    help="On a shared PostgreSQL store: make this configuration's [[sources]] the "
+    "list every node shares (else a node whose list differs is refused).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -540,18 +592,26 @@ def run(
     grace: float,
     render_share: float,
     listen: Listen | None,
+    role: str,
+    lease: float,
+    publish_every: float,
+    adopt_sources: bool,
 ) -> None:
     """Run as a daemon: poll every source on its own interval and publish.
 
     SIGHUP reloads the configuration (an invalid one is rejected and the old one
     kept); SIGTERM or SIGINT stops gracefully. One log line per poll on stderr.
     With --serve, the same process serves public/ (one process for a small site).
+    Several nodes share a PostgreSQL store: workers poll, publishers render
+    (docs/scale-out.md); every node must have the same [[sources]].
 
     \b
     Example:
       nashra --log-level info run
       nashra --log-format json --log-level info run --workers 64
       nashra run --serve 127.0.0.1:8080
+      nashra run --role worker
+      nashra run --role publisher --serve 0.0.0.0:8080
     """
     config = _load(ctx)
     if (
@@ -560,11 +620,12 @@ def run(
     ):
         logging.getLogger("nashra").setLevel(logging.INFO)
     settings = DaemonSettings(
-        tick=tick, workers=workers, debounce=debounce, grace=grace, render_share=render_share
-    )
+        tick=tick, workers=workers, debounce=debounce, grace=grace, render_share=render_share,
+        role=Role(role), lease=lease, publish_every=publish_every,
+    )  # fmt: skip
     if listen is not None:
         _quiet_uvicorn(ctx)
-    asyncio.run(_serve(config, config.path, settings, listen))
+    asyncio.run(_serve(config, config.path, settings, listen, adopt=adopt_sources))
 
 
 # -- nashra serve ----------------------------------------------------------------------

@@ -19,6 +19,15 @@ collector) never imports a scheduler.
 Folder and glob sources are also watched (``feeds.watch``): a change in one
 queues a poll of that source at once, outside the schedule; the interval poll
 stays the fallback.
+
+A daemon has a role (``Role``): ``all`` polls and publishes; a ``worker`` only
+polls and stores (it never renders); a ``publisher`` never polls: it renders from
+the store whenever a change is announced (``ChangeFollow``: PostgreSQL's
+notifications, or the tokens read again every few seconds) and every
+``publish_every`` seconds in any case. Several nodes of any role share one
+PostgreSQL store; each writes a heartbeat row (``NodeBoard``). When the store
+cannot be reached, the daemon logs it, backs off (``Backoff``) and goes on once
+it answers again: no restart is needed.
 """
 
 from __future__ import annotations
@@ -28,14 +37,17 @@ import contextlib
 import logging
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 from feeds.config import Config, load_config
 from feeds.durations import duration_text
+from feeds.node import NodeInfo, source_list_digest, this_node
 from feeds.pipeline import (
     GROUP_STORIES,
     Polled,
@@ -52,11 +64,13 @@ from feeds.pipeline import (
 from feeds.publish import PublishResult, publish
 from feeds.recorder import Grouped, GroupRecorder
 from feeds.store import Store
+from feeds.store.changes import ChangeWatch
+from feeds.store.nodes import Nodes
 from feeds.store.schedule import Claim
 from feeds.topics import Topics
 from feeds.watch import Watcher, WatcherFactory, watch_sources
 from sources.base import Collected, Context, SourceSpec, SourceState
-from sources.errors import NashraError, SourceError
+from sources.errors import ConfigError, NashraError, SourceError
 from sources.urlsource import Fetcher
 
 Saving = tuple[Polled, Context, Topics]
@@ -65,6 +79,31 @@ Saving = tuple[Polled, Context, Topics]
 log = logging.getLogger("nashra.run")
 
 KEEP_KEYS_DAYS = 365
+
+POLL_WINDOW = 60.0
+"""Seconds of finished polls a heartbeat counts."""
+
+FOLLOW_WAIT = 1.0
+"""Seconds a publisher waits for a change at a time (so that it stops promptly)."""
+
+
+class Role(StrEnum):
+    """What a ``nashra run`` node does."""
+
+    ALL = "all"
+    """Polls and publishes: one machine, or every node alike."""
+    WORKER = "worker"
+    """Polls and stores; never renders."""
+    PUBLISHER = "publisher"
+    """Renders from the store into its ``public/``; never polls."""
+
+    @property
+    def polls(self) -> bool:
+        return self is not Role.PUBLISHER
+
+    @property
+    def renders(self) -> bool:
+        return self is not Role.WORKER
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +125,61 @@ class DaemonSettings:
     took d seconds, the next one waits until d × (1 / share − 1) seconds have
     passed, so that while stories keep arriving the rebuilds (whose cost grows
     with the stories stored) never crowd out the polls."""
+    role: Role = Role.ALL
+    heartbeat: float = 10.0
+    """Seconds between heartbeats (``nashra status`` shows the nodes)."""
+    publish_every: float = 60.0
+    """Seconds between a publisher's renders when no change was announced: a
+    rebuild whose announcement was missed is never late by more than this."""
+    follow_every: float = 2.0
+    """Seconds between reads of the change tokens where the database sends no
+    notifications (SQLite)."""
+
+
+class Backoff:
+    """Exponential backoff while something keeps failing: ``failed`` says how long
+    to wait (``first``, doubling up to ``most``), ``ok`` ends the outage and says
+    how long it lasted."""
+
+    def __init__(self, first: float = 1.0, most: float = 30.0) -> None:
+        self.first, self.most = first, most
+        self.failures = 0
+        self.since: float | None = None
+        self.until = 0.0
+
+    def failed(self, now: float) -> float:
+        if self.since is None:
+            self.since = now
+        delay: float = min(self.first * 2.0**self.failures, self.most)
+        self.failures += 1
+        self.until = now + delay
+        return delay
+
+    def waiting(self, now: float) -> bool:
+        return now < self.until
+
+    def ok(self, now: float) -> float | None:
+        """Seconds the outage lasted (None: there was none)."""
+        since, self.since, self.failures, self.until = self.since, None, 0, 0.0
+        return None if since is None else now - since
+
+
+class NodeBoard(Protocol):
+    """Where a node says it is alive (the store's ``nodes`` table)."""
+
+    def beat(self, now: datetime, polls: int) -> None: ...
+
+    def leave(self) -> None: ...
+
+
+class ChangeFollow(Protocol):
+    """Waits for the store's stories to change (``feeds.store.changes.ChangeWatch``)."""
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; whether something changed."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class SourceQueue(Protocol):
@@ -151,6 +245,48 @@ class StoreQueue:
 
     def next_poll(self, name: str) -> datetime | None:
         return self.store.next_poll_of(name)
+
+
+class StoreNodes:
+    """The NodeBoard backed by the store's ``nodes`` table."""
+
+    def __init__(self, store: Store, node: NodeInfo) -> None:
+        self.store, self.node = store, node
+
+    @classmethod
+    def starting(cls, store: Store, role: Role) -> StoreNodes:
+        """This process, a node of ``role`` starting now."""
+        return cls(store, this_node(role.value, datetime.now(UTC)))
+
+    def beat(self, now: datetime, polls: int) -> None:
+        Nodes(self.store).beat(self.node, now, polls)
+
+    def leave(self) -> None:
+        Nodes(self.store).leave(self.node.id)
+
+
+def agree_sources(config: Config, store: Store, *, adopt: bool = False) -> None:
+    """On a shared (PostgreSQL) store, the configuration's sources must be the list
+    every node shares: the first node records it, ``adopt`` makes this one's the
+    list; any other disagreement is a ConfigError naming the file. A SQLite store
+    (one machine) takes any list, as before."""
+    if store.engine.dialect.name != "postgresql":
+        return
+    digest = source_list_digest(config.sources)
+    stored = Nodes(store).agree_sources(digest, adopt=adopt)
+    if stored is not None:
+        raise ConfigError(
+            config.path,
+            f"its [[sources]] differ from the list the nodes of {store.name} share "
+            f"(digest {digest}, shared {stored}): give every node the same sources, or "
+            "start this one once with `nashra run --adopt-sources` to make its list the "
+            "shared one",
+        )
+
+
+def watch_store(store: Store, every: float) -> ChangeFollow:
+    """What a publisher waits on: the store's announced changes (``ChangeWatch``)."""
+    return ChangeWatch(store, every)
 
 
 class InProcessPoller:
@@ -232,16 +368,23 @@ class InProcessPoller:
         configuration's store opened there), so that a long rebuild never holds
         the interpreter the polls run in; else in a worker thread."""
         if self._renderer is None:
-            return await asyncio.to_thread(publish, config, self.store)
+            return await asyncio.to_thread(publish_locked, config, self.store)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._renderer, publish_apart, config)
+
+
+def publish_locked(config: Config, store: Store) -> PublishResult:
+    """``publish``, holding the store's render lock of the ``public/`` tree, so
+    that two nodes writing the same tree take turns."""
+    with Nodes(store).render_lock(str(config.public_path.resolve())):
+        return publish(config, store)
 
 
 def publish_apart(config: Config) -> PublishResult:
     """``publish`` in a renderer process, with the configuration's store."""
     store = Store.open(config.site.database, base_dir=config.base_dir)
     try:
-        return publish(config, store)
+        return publish_locked(config, store)
     finally:
         store.close()
 
@@ -298,7 +441,10 @@ def render_pause(took: float, share: float) -> float:
 
 class Daemon:
     """Claims due sources each tick, polls them with a bounded pool, rebuilds the
-    feeds once per burst, reloads on demand and stops gracefully."""
+    feeds once per burst, reloads on demand and stops gracefully; as its role
+    says (``settings.role``): a worker never renders, a publisher never polls and
+    renders when ``changes`` announces a change. ``nodes`` takes its heartbeats;
+    ``check`` vets a configuration before it is used (the shared source list)."""
 
     def __init__(
         self,
@@ -313,9 +459,20 @@ class Daemon:
         | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         watch: WatcherFactory | None = watch_sources,
+        nodes: NodeBoard | None = None,
+        changes: ChangeFollow | None = None,
+        check: Callable[[Config], None] | None = None,
     ) -> None:
         self.config = config
         self.expire = expire
+        self.nodes, self.changes, self.check = nodes, changes, check
+        self.role = settings.role
+        self._finished: deque[float] = deque()
+        """When (``time.monotonic``) each poll of the last minute ended."""
+        self._outage = Backoff()
+        """The store's: failures to reach it, and when to try again."""
+        self._render_failures = 0
+        self._follower: asyncio.Task[None] | None = None
         self.queue, self.poller, self.settings, self.clock = queue, poller, settings, clock
         self.jobs: Jobs | None = None
         self._specs = {spec.name: spec for spec in config.sources}
@@ -339,21 +496,31 @@ class Daemon:
 
     # -- lifecycle --------------------------------------------------------------
     async def start(self, jobs: Jobs) -> None:
-        """Sync the schedule with the configuration, start the workers, render once."""
+        """Say this node is alive; a polling node syncs the schedule with the
+        configuration and starts the workers; a rendering one renders once and
+        follows the changes."""
         self.jobs = jobs
-        await asyncio.to_thread(self.queue.sync, self.config.sources, self.clock())
-        orphans = await asyncio.to_thread(self.queue.release_orphans)
-        if orphans:
-            log.info(
-                "took back %d sources claimed by a nashra process that is gone: %s",
-                len(orphans),
-                ", ".join(orphans[:10]),
-                extra={"fields": {"event": "orphans", "sources": orphans}},
-            )
-        self._workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.workers)]
-        self._start_watching()
-        self._dirty = True
-        await self.render()
+        if self.role.polls:
+            await asyncio.to_thread(self.queue.sync, self.config.sources, self.clock())
+            orphans = await asyncio.to_thread(self.queue.release_orphans)
+            if orphans:
+                log.info(
+                    "took back %d sources claimed by a nashra process that is gone: %s",
+                    len(orphans),
+                    ", ".join(orphans[:10]),
+                    extra={"fields": {"event": "orphans", "sources": orphans}},
+                )
+            self._workers = [
+                asyncio.create_task(self._worker()) for _ in range(self.settings.workers)
+            ]
+            self._start_watching()
+        if self.nodes is not None:
+            await asyncio.to_thread(self.nodes.beat, self.clock(), 0)
+        if self.role.renders:
+            if self.changes is not None:
+                self._follower = asyncio.create_task(self._follow())
+            self._dirty = True
+            await self.render()
 
     def request_stop(self) -> None:
         """Stop claiming sources; ``stop()`` finishes the work."""
@@ -389,16 +556,31 @@ class Daemon:
         except NashraError as exc:  # their leases expire: those sources are polled again
             log.error("cannot record the last polls: %s", exc)
         if waiting:
-            await asyncio.to_thread(self.queue.release, waiting)
-        if self._dirty:
+            try:
+                await asyncio.to_thread(self.queue.release, waiting)
+            except NashraError as exc:  # their leases expire instead
+                log.error("cannot give back the leases of %d sources: %s", len(waiting), exc)
+        follower, self._follower = self._follower, None
+        if follower is not None:
+            await asyncio.gather(follower, return_exceptions=True)
+        if self.changes is not None:
+            await asyncio.to_thread(self.changes.close)
+        if self._dirty and self.role.renders:
             await self.render()
+        if self.nodes is not None:
+            try:
+                await asyncio.to_thread(self.nodes.leave)
+            except NashraError as exc:  # its row ages into "gone"
+                log.error("cannot take this node out of the store: %s", exc)
 
     # -- jobs ---------------------------------------------------------------------
     async def dispatch(self) -> None:
         """One tick: claim due sources to fill the queue (twice the workers). Workers
         that drain the queue call it again between ticks, so throughput is bounded by
         the workers, not by the tick."""
-        if self._stopping or self._claiming:
+        if self._stopping or self._claiming or not self.role.polls:
+            return
+        if self._outage.waiting(time.monotonic()):
             return
         free = self.settings.workers * 2 - len(self._queued) - len(self._running)
         if free <= 0:
@@ -406,10 +588,15 @@ class Daemon:
         self._claiming = True
         try:
             claimed = await asyncio.to_thread(self.queue.claim, self.clock(), free)
+        except NashraError as exc:
+            self._store_failed("claim due sources", exc)
+            return
         finally:
             self._claiming = False
+        self._store_ok()
         if self._stopping:  # stop() began while claiming: give the leases back
-            await asyncio.to_thread(self.queue.release, [c.name for c in claimed])
+            with contextlib.suppress(NashraError):  # else they expire
+                await asyncio.to_thread(self.queue.release, [c.name for c in claimed])
             return
         for claim in claimed:
             if claim.name in self._queued or claim.name in self._running:
@@ -444,10 +631,16 @@ class Daemon:
                 result = await self.poller.render(self.config)
             except Exception as exc:  # a failed rebuild is retried, never forgotten
                 self._dirty = True
-                log.error("render failed: %s", exc, exc_info=not isinstance(exc, NashraError))
+                retry = min(self.settings.debounce * 2**self._render_failures, 60.0)
+                self._render_failures += 1
+                log.error(
+                    "render failed: %s (next try in %s)", exc, duration_text(retry),
+                    exc_info=not isinstance(exc, NashraError),
+                )  # fmt: skip
                 if not self._stopping and self.jobs is not None:
-                    self.jobs.render_soon(self.settings.debounce)
+                    self.jobs.render_soon(retry)
             else:
+                self._render_failures = 0
                 self.renders += 1
                 self._render_ready = time.monotonic() + render_pause(
                     time.monotonic() - started, self.settings.render_share
@@ -466,8 +659,34 @@ class Daemon:
                     },
                 )
 
+    async def publish_due(self) -> None:
+        """A rendering node's periodic rebuild: what changed since the last one is
+        published even if its announcement was missed (unchanged feeds are not
+        read again, see ``feeds.publish``)."""
+        if self.role.renders and not self._stopping:
+            self._dirty = True
+            await self.render()
+
+    async def heartbeat(self) -> None:
+        """Tell the store this node is alive, with its polls of the last minute."""
+        if self.nodes is None or self._stopping:
+            return
+        try:
+            await asyncio.to_thread(self.nodes.beat, self.clock(), self.polls_last_minute())
+        except NashraError as exc:
+            log.warning("cannot write the heartbeat: %s", exc)
+
+    def polls_last_minute(self) -> int:
+        """Polls this node finished in the last ``POLL_WINDOW`` seconds."""
+        since = time.monotonic() - POLL_WINDOW
+        while self._finished and self._finished[0] < since:
+            self._finished.popleft()
+        return len(self._finished)
+
     async def housekeeping(self) -> None:
         """Retention: stories older than keep_days leave the working set."""
+        if not self.role.polls:
+            return
         now = self.clock()
         stories_before = now - timedelta(days=self.config.site.keep_days)
         keys_before = now - timedelta(days=max(KEEP_KEYS_DAYS, self.config.site.keep_days * 2))
@@ -477,7 +696,13 @@ class Daemon:
             (self.config.feed_sources(f), f.limit, f.name if f.is_topic else None)
             for f in self.config.feeds
         ]
-        dropped, keys = await asyncio.to_thread(self.expire, stories_before, keys_before, listed)
+        try:
+            dropped, keys = await asyncio.to_thread(
+                self.expire, stories_before, keys_before, listed
+            )
+        except NashraError as exc:  # tried again at the next pass
+            log.error("retention failed: %s", exc)
+            return
         if dropped or keys:
             log.info("retention: %d stories and %d dedup keys expired", dropped, keys)
             self._mark_dirty()
@@ -486,14 +711,17 @@ class Daemon:
         """Load the configuration again; an invalid one is rejected and the old one kept."""
         try:
             config = await asyncio.to_thread(load_config, path)
+            if self.check is not None:
+                await asyncio.to_thread(self.check, config)
         except NashraError as exc:
             log.error("configuration rejected, keeping the running one: %s", exc)
             return False
         self.config = config
         self._specs = {spec.name: spec for spec in config.sources}
-        await asyncio.to_thread(self.queue.sync, config.sources, self.clock())
-        if not self._stopping and self.jobs is not None:  # started: watch the new folders
-            await self._stop_watching()
+        if self.role.polls:
+            await asyncio.to_thread(self.queue.sync, config.sources, self.clock())
+        if not self._stopping and self.jobs is not None and self.role.polls:
+            await self._stop_watching()  # started: watch the new folders
             self._start_watching()
         log.info(
             "configuration reloaded: %d sources, %d feeds", len(config.sources), len(config.feeds)
@@ -525,6 +753,8 @@ class Daemon:
 
     # -- workers ------------------------------------------------------------------
     def _mark_dirty(self) -> None:
+        if not self.role.renders:
+            return
         first = not self._dirty
         self._dirty = True
         if first and self.jobs is not None:
@@ -567,6 +797,7 @@ class Daemon:
         except Exception:  # a bug met by one source must not stop the worker
             log.exception("unexpected error polling %s", name)
             return
+        self._finished.append(time.monotonic())
         next_poll = None
         if report.failed:
             try:
@@ -578,6 +809,43 @@ class Daemon:
         log.log(level, poll_message(fields), extra={"fields": {"event": "poll", **fields}})
         if report.batch.new or report.batch.updated:
             self._mark_dirty()
+
+    # -- following the store -------------------------------------------------------
+    async def _follow(self) -> None:
+        """A rendering node: wait for announced changes and rebuild (debounced)."""
+        assert self.changes is not None
+        while not self._stopping:
+            try:
+                changed = await asyncio.to_thread(self.changes.wait, FOLLOW_WAIT)
+            except Exception as exc:  # the store, or a bug: never stop following
+                if isinstance(exc, NashraError):
+                    delay = self._store_failed("wait for changes", exc)
+                else:
+                    log.exception("unexpected error waiting for changes")
+                    delay = self._outage.failed(time.monotonic())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopped.wait(), timeout=delay)
+                continue
+            self._store_ok()
+            if changed:
+                self._mark_dirty()
+
+    def _store_failed(self, doing: str, exc: NashraError) -> float:
+        """Log that the store failed and back off; the seconds to wait."""
+        delay = self._outage.failed(time.monotonic())
+        log.error(
+            "cannot %s: %s; trying again in %s", doing, exc, duration_text(delay),
+            extra={"fields": {"event": "store_down", "retry_in": delay}},
+        )  # fmt: skip
+        return delay
+
+    def _store_ok(self) -> None:
+        lasted = self._outage.ok(time.monotonic())
+        if lasted is not None:
+            log.info(
+                "the store answers again after %s", duration_text(lasted),
+                extra={"fields": {"event": "store_up", "after": round(lasted, 1)}},
+            )  # fmt: skip
 
 
 async def run_daemon(daemon: Daemon, jobs: Jobs) -> None:

@@ -1,8 +1,11 @@
 """The daemon's jobs on APScheduler: every APScheduler call lives in this module.
 
-``feeds.daemon`` only exposes plain async jobs (dispatch, housekeeping, render)
+``feeds.daemon`` only exposes plain async jobs (dispatch, housekeeping, render,
+the heartbeat, a publisher's periodic rebuild)
 and asks for a rebuild through the ``Jobs`` interface; this adapter times them
-with APScheduler 3 (in-memory job store, asyncio executor).
+with APScheduler 3 (in-memory job store, asyncio executor). A publisher gets no
+dispatch and no retention; a worker no periodic rebuild, nor a node that follows
+no other node's changes.
 """
 
 from __future__ import annotations
@@ -23,13 +26,24 @@ class ApsJobs:
         self.daemon = daemon
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        now = datetime.now(UTC)
+        if settings.role.polls:
+            self.scheduler.add_job(
+                daemon.dispatch, "interval", seconds=settings.tick, id="dispatch",
+                misfire_grace_time=max(30, int(settings.tick * 10)), next_run_time=now, **common,
+            )  # fmt: skip
+            self.scheduler.add_job(
+                daemon.housekeeping, "interval", seconds=settings.housekeeping, id="housekeeping",
+                misfire_grace_time=int(settings.housekeeping), next_run_time=now, **common,
+            )  # fmt: skip
+        if settings.role.renders and daemon.changes is not None:  # follows other nodes
+            self.scheduler.add_job(
+                daemon.publish_due, "interval", seconds=settings.publish_every, id="publish",
+                misfire_grace_time=max(1, int(settings.publish_every)), **common,
+            )  # fmt: skip
         self.scheduler.add_job(
-            daemon.dispatch, "interval", seconds=settings.tick, id="dispatch",
-            misfire_grace_time=max(30, int(settings.tick * 10)), next_run_time=datetime.now(UTC), **common,
-        )  # fmt: skip
-        self.scheduler.add_job(
-            daemon.housekeeping, "interval", seconds=settings.housekeeping, id="housekeeping",
-            misfire_grace_time=int(settings.housekeeping), next_run_time=datetime.now(UTC), **common,
+            daemon.heartbeat, "interval", seconds=settings.heartbeat, id="heartbeat",
+            misfire_grace_time=max(1, int(settings.heartbeat)), **common,
         )  # fmt: skip
 
     def start(self) -> None:

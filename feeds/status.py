@@ -1,7 +1,9 @@
 """What ``nashra status`` shows, and whether it is healthy.
 
-``read_status`` gathers the sources, feeds and the last publish from the store
-and ``public/`` (works while ``nashra run`` runs); ``problems`` decides, from that
+``read_status`` gathers the sources, feeds, the last publish and the ``nashra
+run`` nodes sharing the store (their role, heartbeat, polls of the last minute
+and leases held) from the store and ``public/`` (works while ``nashra run``
+runs); ``problems`` decides, from that
 alone, what makes the site unhealthy; ``status_json`` and ``status_lines`` show
 it with every time in the site's time zone, the zone named.
 """
@@ -18,8 +20,13 @@ from feeds.atomic import COMPRESSED
 from feeds.config import Config
 from feeds.durations import duration_text
 from feeds.store import PublishRecord, Store
+from feeds.store.nodes import Nodes
 
 NO_POLL_YET = "no poll has run yet"
+
+NODE_GONE_AFTER = 60.0
+"""Seconds without a heartbeat after which a node is shown as gone (it beats every
+10 s; the store forgets it after a day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,22 @@ class PublishStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeStatus:
+    """A ``nashra run`` process on the store (``feeds.store.nodes``)."""
+
+    id: str
+    role: str
+    host: str
+    pid: int
+    started: datetime
+    heartbeat: datetime
+    polls: int
+    """Polls it finished in the minute before its heartbeat."""
+    leases: int
+    """Sources leased to it now."""
+
+
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     tz: ZoneInfo
     sources: tuple[SourceStatus, ...]
@@ -74,6 +97,15 @@ class StatusReport:
     publish: PublishStatus | None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
     """When the report was read."""
+    nodes: tuple[NodeStatus, ...] = ()
+
+    def heartbeat_age(self, node: NodeStatus) -> float:
+        """Seconds since the node's last heartbeat."""
+        return max((self.at - node.heartbeat).total_seconds(), 0.0)
+
+    def gone(self, node: NodeStatus) -> bool:
+        """No heartbeat for ``NODE_GONE_AFTER`` seconds: stopped without a word."""
+        return self.heartbeat_age(node) > NODE_GONE_AFTER
 
     @property
     def past_due(self) -> list[SourceStatus]:
@@ -139,7 +171,12 @@ def read_status(config: Config, store: Store, now: datetime | None = None) -> St
         )
     record: PublishRecord | None = store.last_publish()
     publish = None if record is None else PublishStatus(record.at, record.error, record.ok_at)
-    return StatusReport(config.site.tz, sources, tuple(feeds), publish, now or datetime.now(UTC))
+    at = now or datetime.now(UTC)
+    nodes = tuple(
+        NodeStatus(n.id, n.role, n.host, n.pid, n.started, n.heartbeat, n.polls, n.leases)
+        for n in Nodes(store).rows(at)
+    )
+    return StatusReport(config.site.tz, sources, tuple(feeds), publish, at, nodes)
 
 
 def unhealthy_sources(report: StatusReport, max_failures: int) -> list[str]:
@@ -181,6 +218,21 @@ def status_json(report: StatusReport, max_failures: int) -> dict[str, Any]:
             "past_due": len(report.past_due),
             "oldest_late_seconds": report.oldest_late,
         },
+        "nodes": [
+            {
+                "id": n.id,
+                "role": n.role,
+                "host": n.host,
+                "pid": n.pid,
+                "started": _iso(n.started, tz),
+                "heartbeat": _iso(n.heartbeat, tz),
+                "heartbeat_age_seconds": round(report.heartbeat_age(n), 1),
+                "gone": report.gone(n),
+                "polls_last_minute": n.polls,
+                "leases": n.leases,
+            }
+            for n in report.nodes
+        ],
         "publish": None
         if publish is None
         else {
@@ -255,8 +307,9 @@ def status_lines(report: StatusReport, max_failures: int) -> list[str]:
         for f in report.feeds
         if f.matched_nothing
     ]
-    due = report.past_due
     lines.append("")
+    lines += _node_lines(report)
+    due = report.past_due
     if due:
         late = duration_text(report.oldest_late or 0.0)
         lines.append(f"queue: {len(due)} sources past due, the oldest ({due[0].name}) {late} late")
@@ -271,6 +324,24 @@ def status_lines(report: StatusReport, max_failures: int) -> list[str]:
         lines.append("")
         lines += found
     return lines
+
+
+def _node_lines(report: StatusReport) -> list[str]:
+    """The nodes table: each ``nashra run`` process, its role, how long since its
+    heartbeat (or that it is gone), its polls of the last minute and leases."""
+    if not report.nodes:
+        return ["nodes: none running"]
+    head = ("node", "role", "host", "pid", "heartbeat", "polls/min", "leases")
+    rows = []
+    for n in report.nodes:
+        age = duration_text(report.heartbeat_age(n)) + " ago"
+        rows.append(
+            (
+                n.id, n.role, n.host, str(n.pid), f"gone ({age})" if report.gone(n) else age,
+                str(n.polls), str(n.leases),
+            )
+        )  # fmt: skip
+    return [*_table(head, rows), ""]
 
 
 def _when(value: datetime | None, tz: ZoneInfo) -> str:

@@ -657,3 +657,23 @@ def test_feeds_rebuilt_in_a_process_of_their_own_and_after_close_in_a_thread(
     [entry] = feedparser.parse((daemon_site.public / "all" / "rss.xml").read_bytes()).entries
     assert entry.title == "وزارة الصحة تعلن نتائج الحملة الوطنية رقم 7"
     assert_valid_feed(daemon_site.public / "all" / "atom.xml")
+
+
+def test_a_worker_and_a_publisher_share_one_sqlite_store(
+    daemon_site: Site, start: Callable[..., Daemon]
+) -> None:
+    """On SQLite (no notifications) the publisher reads the change tokens every few
+    seconds: what the worker stores is published by the publisher alone."""
+    daemon_site.write("a.txt", bulletin(7))
+    worker = start("--role", "worker")
+    publisher = start("--role", "publisher", "--publish-every", "600")
+    publisher.wait_for(lambda: len(titles(daemon_site)) == 1, timeout=30)
+    daemon_site.write("b.txt", bulletin(8))
+    publisher.wait_for(lambda: len(titles(daemon_site)) == 2, timeout=30)
+    assert worker.events("poll") and not worker.events("render")
+    assert publisher.events("render") and not publisher.events("poll")
+    shown = json.loads(status(daemon_site, "--json").stdout)["nodes"]
+    assert sorted(n["role"] for n in shown) == ["publisher", "worker"]
+    assert {n["pid"] for n in shown} == {worker.proc.pid, publisher.proc.pid}
+    assert worker.stop() == 0 and publisher.stop() == 0
+    assert json.loads(status(daemon_site, "--json").stdout)["nodes"] == []  # both left

@@ -392,3 +392,35 @@ def test_a_missing_migrations_folder_is_a_store_error(
     message = str(caught.value)
     assert message.startswith(f"cannot upgrade the store sqlite:///{path}: ")
     assert "مفقود" in message and "\n" not in message
+
+
+def test_a_store_of_schema_7_gains_the_nodes_table_keeping_its_rows(database_url: str) -> None:
+    """0008: the table of the `nashra run` nodes sharing the store, empty at first."""
+    store = Store.open(database_url)
+    try:
+        store.save_batch("goud", [_story()], now=NOW)
+    finally:
+        store.close()
+    engine = _engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(_config(conn), "0007")
+        with engine.connect() as conn:
+            assert "nodes" not in inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+    before = _rows(database_url)
+    Store.open(database_url).close()
+    after = _rows(database_url)
+    assert after.pop("nodes") == []
+    assert (before.pop("alembic_version"), after.pop("alembic_version")) == (
+        [("0007",)],
+        [("0008",)],
+    )
+    assert after == before and len(after["items"]) == 1
+
+
+def _story() -> Any:
+    from tests.test_topics import _entry
+
+    return _entry(40, "goud")

@@ -14,19 +14,30 @@ involved: a story stored, edited or withdrawn (``touch_stories``), every member
 of a cluster that gained, lost or edited a version (``clusters.touch``), a story
 filed under a topic or tag or taken out of one (``touch_keys``), and everything
 after retention or a topic feed indexed again (``touch_all``).
+
+Publishers on other processes learn of a change without asking for it: on
+PostgreSQL the transaction that writes new tokens also sends a notification on
+the channel ``nashra_changes`` (delivered when, and only if, it commits), which a
+publisher waits for with ``LISTEN`` (``ChangeWatch``); elsewhere (SQLite: one
+machine) a waiting publisher reads the tokens again every few seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from feeds.store.base import Base, boundary
-from feeds.store.database import chunks, upserting
+from feeds.store.database import chunks, reason, upserting
 from feeds.store.tables import changes, feed_items, items
+from sources.errors import StoreError
 
 SOURCE_PREFIX = "source:"
 """The token key of a source's stories (``source:`` and its name)."""
@@ -36,6 +47,9 @@ def source_key(name: str) -> str:
     """The token key of the stories of the source ``name``."""
     return SOURCE_PREFIX + name
 
+
+CHANNEL = "nashra_changes"
+"""The PostgreSQL notification channel a write that changed tokens notifies."""
 
 _PENDING = "nashra.changes"
 """``Connection.info`` key: the keys touched by the open write transaction."""
@@ -62,6 +76,8 @@ def flush(conn: Connection) -> None:
         token = uuid.uuid4().hex
         rows = [{"key": key, "token": token} for key in ordered]
         conn.execute(upserting(conn, changes, "key", ["token"]), rows)
+        if conn.dialect.name == "postgresql":  # sent when the transaction commits
+            conn.execute(select(func.pg_notify(CHANNEL, token)))
 
 
 def touch_stories(conn: Connection, ids: Iterable[str]) -> None:
@@ -90,3 +106,80 @@ class Changes(Base):
         """Every key's token: ``source:<name>`` per source, a topic or tag feed's key."""
         with self.engine.connect() as conn:
             return {k: t for k, t in conn.execute(select(changes.c.key, changes.c.token))}
+
+
+class ChangeWatch:
+    """Waits until a write changes some token, from any process on the store.
+
+    On PostgreSQL it holds one connection of its own that ``LISTEN``s on
+    ``CHANNEL``; a connection lost (the database restarted) is made again at the
+    next wait, which then says "changed" since notifications may have been missed.
+    Elsewhere it compares a digest of every token every ``every`` seconds.
+    Errors are the store's (``StoreError``); the next ``wait`` tries again."""
+
+    def __init__(self, store: Changes, every: float = 2.0) -> None:
+        self.store, self.every = store, every
+        self._listening: Connection | None = None
+        self._digest: str | None = None
+        self._next_read = 0.0
+        """When (``time.monotonic``) the tokens are read next (SQLite)."""
+        self._closed = threading.Event()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; whether something changed meanwhile."""
+        if self.store.engine.dialect.name == "postgresql":
+            with self.store.errors("wait for changes in"):
+                return self._notified(timeout)
+        return self._polled(timeout)
+
+    def close(self) -> None:
+        self._closed.set()
+        listening, self._listening = self._listening, None
+        if listening is not None:
+            try:
+                listening.close()
+            except Exception:  # a connection that is already gone
+                listening.invalidate()
+
+    def _notified(self, timeout: float) -> bool:
+        if self._listening is None:
+            conn = self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                conn.exec_driver_sql(f"LISTEN {CHANNEL}")
+            except Exception:
+                conn.invalidate()
+                conn.close()
+                raise
+            self._listening = conn
+            return True  # what changed while nobody listened is unknown
+        driver: Any = self._listening.connection.driver_connection
+        dbapi: Any = self.store.engine.dialect.dbapi
+        try:
+            got = sum(1 for _ in driver.notifies(timeout=timeout, stop_after=1))
+            if got:  # the others that came meanwhile are the same news
+                got += sum(1 for _ in driver.notifies(timeout=0))
+            return got > 0
+        except dbapi.Error as exc:  # the driver's own, raw
+            listening, self._listening = self._listening, None
+            listening.invalidate()
+            listening.close()
+            raise StoreError(
+                f"cannot wait for changes in {self.store.name}: {reason(exc)}"
+            ) from exc
+
+    def _polled(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            ahead = self._next_read - time.monotonic()
+            if ahead > 0:  # the tokens are read every ``every`` seconds, not every wait
+                left = deadline - time.monotonic()
+                if self._closed.wait(max(min(ahead, left), 0.0)) or ahead > left:
+                    return False
+            tokens = sorted(self.store.change_tokens().items())
+            self._next_read = time.monotonic() + self.every
+            digest = hashlib.sha256(repr(tokens).encode()).hexdigest()
+            changed, self._digest = self._digest is not None and digest != self._digest, digest
+            if changed:
+                return True
+            if time.monotonic() >= deadline:
+                return False

@@ -232,6 +232,23 @@ publishes = Table(
 """One row (``site``): when the site was last published, how, and when it last worked."""
 
 
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("heartbeat", UTCDateTime, nullable=False),
+    Column("polls", Integer, nullable=False, default=0),
+)
+"""The ``nashra run`` processes sharing the store (``feeds.store.nodes``): one row
+per process, ``id`` its holder mark (``feeds.node.holder``, as in a source's
+``leased_by``), its role, machine and process id, when it started, its last
+heartbeat and how many polls it finished in the minute before it."""
+
+
 def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of a story's content from an ``items`` row's mapping, as
     ``StoredItem`` keeps them (tags decoded from JSON)."""
