@@ -394,8 +394,8 @@ def test_a_missing_migrations_folder_is_a_store_error(
     assert "مفقود" in message and "\n" not in message
 
 
-def test_a_store_of_schema_7_gains_the_nodes_table_keeping_its_rows(database_url: str) -> None:
-    """0008: the table of the `nashra run` nodes sharing the store, empty at first."""
+def test_a_store_of_schema_8_gains_the_nodes_table_keeping_its_rows(database_url: str) -> None:
+    """0009: the table of the `nashra run` nodes sharing the store, empty at first."""
     store = Store.open(database_url)
     try:
         store.save_batch("goud", [_story()], now=NOW)
@@ -404,7 +404,7 @@ def test_a_store_of_schema_7_gains_the_nodes_table_keeping_its_rows(database_url
     engine = _engine(database_url)
     try:
         with engine.begin() as conn:
-            command.downgrade(_config(conn), "0007")
+            command.downgrade(_config(conn), "0008")
         with engine.connect() as conn:
             assert "nodes" not in inspect(conn).get_table_names()
     finally:
@@ -414,10 +414,41 @@ def test_a_store_of_schema_7_gains_the_nodes_table_keeping_its_rows(database_url
     after = _rows(database_url)
     assert after.pop("nodes") == []
     assert (before.pop("alembic_version"), after.pop("alembic_version")) == (
-        [("0007",)],
         [("0008",)],
+        [("0009",)],
     )
     assert after == before and len(after["items"]) == 1
+
+
+def test_a_store_of_schema_7_gains_the_index_of_bands_by_first_seen(database_url: str) -> None:
+    """0008: the near-duplicate bands get an index by first-seen time (to drop the rows
+    that fell out of the window); every row is kept."""
+    store = Store.open(database_url)
+    try:
+        store.save_batch("goud", [_story()], now=NOW)
+    finally:
+        store.close()
+    engine = _engine(database_url)
+
+    def indexes() -> list[str]:
+        with engine.connect() as conn:
+            return [i["name"] or "" for i in inspect(conn).get_indexes("near_bands")]
+
+    try:
+        with engine.begin() as conn:
+            command.downgrade(_config(conn), "0007")
+        assert "ix_near_bands_first_seen" not in indexes()
+        before = _rows(database_url)
+        assert len(before["near_bands"]) == 16  # the story's bands (feeds.near.BANDS)
+        Store.open(database_url).close()
+        assert "ix_near_bands_first_seen" in indexes()
+    finally:
+        engine.dispose()
+    after = _rows(database_url)
+    after.pop("nodes")
+    assert before.pop("alembic_version") == [("0007",)]
+    assert after.pop("alembic_version") == [("0009",)]
+    assert after == before
 
 
 def _story() -> Any:

@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """The number of the newest migration (``migrations/versions/0006_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
