@@ -32,20 +32,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from feeds.config import DEFAULT_CONFIG, ENV_CONFIG, Config, config_path, load_config
-from feeds.daemon import Daemon, DaemonSettings, InProcessPoller, StoreQueue, run_daemon
-from feeds.jobs import ApsJobs
 from feeds.outcome import PollStatus
 from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
 from feeds.serve import DEFAULT_HOST, DEFAULT_PORT, Listen, ServerThread
 from feeds.serve import serve as serve_public
 from feeds.starter import write_starter
-from feeds.status import problems, read_status, status_json, status_lines
 from feeds.store import Store
 from feeds.store.database import safe
 from feeds.store.transfer import BATCH, table_line, transfer, verdict_line
@@ -53,6 +50,10 @@ from sources.base import Context
 from sources.errors import ConfigError, NashraError
 from sources.files import parse_file
 from sources.item import Item
+
+if TYPE_CHECKING:  # the daemon, its job scheduler and the status report are
+    # imported by the commands that use them: `nashra once` starts without them
+    from feeds.daemon import DaemonSettings
 
 log = logging.getLogger("nashra")
 
@@ -444,6 +445,9 @@ class JsonFormatter(logging.Formatter):
 async def _serve(
     config: Config, path: str, settings: DaemonSettings, listen: Listen | None = None
 ) -> None:
+    from feeds.daemon import Daemon, InProcessPoller, StoreQueue, run_daemon
+    from feeds.jobs import ApsJobs
+
     store = _open_store(config)
     url_sources = sum(1 for source in config.sources if source.url)
     server: ServerThread | None = None
@@ -453,7 +457,7 @@ async def _serve(
         async with open_fetcher(config, store, url_sources) as fetcher:
             daemon = Daemon(
                 config, StoreQueue(store, settings.lease),
-                InProcessPoller(store, fetcher, render_apart=False),
+                InProcessPoller(store, fetcher, render_apart=True),
                 settings, expire=store.expire,
             )  # fmt: skip
             jobs = ApsJobs(daemon, settings)
@@ -553,6 +557,8 @@ def run(
       nashra --log-format json --log-level info run --workers 64
       nashra run --serve 127.0.0.1:8080
     """
+    from feeds.daemon import DaemonSettings
+
     config = _load(ctx)
     if (
         logging.getLogger().level > logging.INFO
@@ -640,6 +646,8 @@ def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
       nashra status
       nashra status --json --max-failures 5 || alert
     """
+    from feeds.status import problems, read_status, status_json, status_lines
+
     config = _load(ctx)
     store = _open_store(config)
     try:
