@@ -55,7 +55,6 @@ from feeds.pipeline import RunReport, SourceReport, open_fetcher, run_once
 from feeds.serve import DEFAULT_HOST, DEFAULT_PORT, Listen, ServerThread
 from feeds.serve import serve as serve_public
 from feeds.starter import write_starter
-from feeds.status import problems, read_status, status_json, status_lines
 from feeds.store import Store
 from feeds.store.database import safe
 from feeds.store.transfer import BATCH, table_line, transfer, verdict_line
@@ -472,7 +471,7 @@ async def _serve(
         async with open_fetcher(config, store, url_sources) as fetcher:
             daemon = Daemon(
                 config, StoreQueue(store, settings.lease),
-                InProcessPoller(store, fetcher, render_apart=False),
+                InProcessPoller(store, fetcher, render_apart=True),
                 settings, expire=store.expire,
                 nodes=StoreNodes.starting(store, role),
                 changes=watch_store(store, settings.follow_every) if follows else None,
@@ -701,6 +700,8 @@ def status(ctx: click.Context, as_json: bool, max_failures: int) -> None:
       nashra status
       nashra status --json --max-failures 5 || alert
     """
+    from feeds.status import problems, read_status, status_json, status_lines
+
     config = _load(ctx)
     store = _open_store(config)
     try:

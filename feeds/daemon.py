@@ -36,6 +36,8 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -381,7 +383,24 @@ def publish_locked(config: Config, store: Store) -> PublishResult:
 
 
 def publish_apart(config: Config) -> PublishResult:
-    """``publish`` in a renderer process, with the configuration's store."""
+    """``publish`` in a renderer process, with the configuration's store.
+
+    The renderer ends when its daemon does. A pool's worker outlives a daemon
+    killed with -9 (it waits on a queue whose writing end it holds itself), and
+    with it the stderr it inherited: whoever reads the daemon's log to its end
+    would wait forever. So the first rebuild starts a thread that waits for the
+    daemon to end (``parent_process().sentinel``) and then ends the renderer; a
+    rebuild cut short is safe (files are replaced atomically, and the next
+    daemon's rebuild completes it)."""
+    daemon = multiprocessing.parent_process()
+    watcher = "nashra: the renderer ends with its daemon"
+    if daemon is not None and not any(t.name == watcher for t in threading.enumerate()):
+
+        def end_with_daemon() -> None:
+            daemon.join()
+            os._exit(1)
+
+        threading.Thread(target=end_with_daemon, name=watcher, daemon=True).start()
     store = Store.open(config.site.database, base_dir=config.base_dir)
     try:
         return publish_locked(config, store)

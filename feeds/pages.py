@@ -29,9 +29,8 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from feeds.render import FeedMeta, Story, also_html, changed_at, direction, publishable_story
 from feeds.store import StoredItem
@@ -39,6 +38,9 @@ from sources.build import summary
 from sources.dates import format_rfc3339
 from sources.html import html_to_text
 from sources.text import clean_text
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
 RULES = "4"
 """Bumped when what a page is rendered from changes outside the templates (the
@@ -62,6 +64,10 @@ publisher copies it there."""
 
 @cache
 def _environment() -> Environment:
+    """The pages' Jinja environment; jinja2 is imported when a page is first
+    rendered, not when nashra starts (a run that renders none never loads it)."""
+    from jinja2 import Environment, StrictUndefined, select_autoescape
+
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
     env.keep_trailing_newline = True
     return env

@@ -1,4 +1,4 @@
-"""Publishing: every feed in three formats with its monthly archives, permalink
+"""Publishing: every feed in three formats with its archives (by month, in pages), permalink
 pages, the index page, the OPML list of the feeds and the feeds' stylesheet.
 A withdrawn story is in no feed and not on the index; its permalink page (due
 in the store) is rewritten to say it was withdrawn.
@@ -46,6 +46,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from feeds.archive import (
@@ -89,11 +90,13 @@ from feeds.render import (
 from feeds.store import Store, StoredItem, page_rev
 from feeds.store.changes import EVERYTHING, source_key
 from feeds.topics import TAG_PREFIX, tag_slug
-from feeds.websub import DEFAULT_NOTIFIER, Notice, Notifier, notify
 from sources.base import SourceSpec
 from sources.errors import PublishError
 from sources.http import user_agent
 from sources.urls import iri_to_uri
+
+if TYPE_CHECKING:
+    from feeds.websub import Notice, Notifier
 
 FEED_FILES = (("rss.xml", render_rss), ("atom.xml", render_atom), ("feed.json", render_json))
 PAGE_BATCH = 1000
@@ -207,25 +210,28 @@ def publish(
     store: Store,
     *,
     now: datetime | None = None,
-    notifier: Notifier = DEFAULT_NOTIFIER,
+    notifier: Notifier | None = None,
 ) -> PublishResult:
     """Render and write every feed, its archives, the pages due, the index, the
     OPML list and the manifest, and record the outcome in the store (at ``now``,
     or the time it ended); then tell the hubs about the feeds that changed (a hub
-    that fails is logged, never raised). A file that cannot be written raises
-    PublishError, recorded first."""
+    that fails is logged, never raised; ``notifier``: how, ``Notifier()`` unless
+    given). A file that cannot be written raises PublishError, recorded first."""
     try:
         result = _publish(config, store)
     except PublishError as exc:
         store.record_publish(now or datetime.now(UTC), str(exc))
         raise
     store.record_publish(now or datetime.now(UTC), None)
-    result.notices = notify(
-        config.site.hubs,
-        result.changed,
-        user_agent=user_agent(config.site.base_url),
-        notifier=notifier,
-    )
+    if config.site.hubs:  # the hubs' client is loaded only for a site that has hubs
+        from feeds.websub import DEFAULT_NOTIFIER, notify
+
+        result.notices = notify(
+            config.site.hubs,
+            result.changed,
+            user_agent=user_agent(config.site.base_url),
+            notifier=notifier or DEFAULT_NOTIFIER,
+        )
     return result
 
 
