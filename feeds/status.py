@@ -20,7 +20,7 @@ from feeds.atomic import COMPRESSED
 from feeds.config import Config
 from feeds.durations import duration_text
 from feeds.store import PublishRecord, Store
-from feeds.store.nodes import Nodes
+from feeds.store.nodes import NodeRow, Nodes
 
 NO_POLL_YET = "no poll has run yet"
 
@@ -73,20 +73,8 @@ class PublishStatus:
     """When publishing last worked."""
 
 
-@dataclass(frozen=True, slots=True)
-class NodeStatus:
-    """A ``nashra run`` process on the store (``feeds.store.nodes``)."""
-
-    id: str
-    role: str
-    host: str
-    pid: int
-    started: datetime
-    heartbeat: datetime
-    polls: int
-    """Polls it finished in the minute before its heartbeat."""
-    leases: int
-    """Sources leased to it now."""
+NodeStatus = NodeRow
+"""A ``nashra run`` process on the store, as ``feeds.store.nodes`` reads it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +160,7 @@ def read_status(config: Config, store: Store, now: datetime | None = None) -> St
     record: PublishRecord | None = store.last_publish()
     publish = None if record is None else PublishStatus(record.at, record.error, record.ok_at)
     at = now or datetime.now(UTC)
-    nodes = tuple(
-        NodeStatus(n.id, n.role, n.host, n.pid, n.started, n.heartbeat, n.polls, n.leases)
-        for n in Nodes(store).rows(at)
-    )
+    nodes = tuple(Nodes(store).rows(at))
     return StatusReport(config.site.tz, sources, tuple(feeds), publish, at, nodes)
 
 

@@ -394,14 +394,19 @@ def test_a_missing_migrations_folder_is_a_store_error(
     assert "مفقود" in message and "\n" not in message
 
 
-def test_a_store_of_schema_8_gains_the_nodes_table_keeping_its_rows(database_url: str) -> None:
-    """0009: the table of the `nashra run` nodes sharing the store, empty at first."""
+def _with_a_story(database_url: str) -> Any:
+    """A store holding one story (with its bands), and an engine on its database."""
     store = Store.open(database_url)
     try:
         store.save_batch("goud", [_story()], now=NOW)
     finally:
         store.close()
-    engine = _engine(database_url)
+    return _engine(database_url)
+
+
+def test_a_store_of_schema_8_gains_the_nodes_table_keeping_its_rows(database_url: str) -> None:
+    """0009: the table of the `nashra run` nodes sharing the store, empty at first."""
+    engine = _with_a_story(database_url)
     try:
         with engine.begin() as conn:
             command.downgrade(_config(conn), "0008")
@@ -423,12 +428,7 @@ def test_a_store_of_schema_8_gains_the_nodes_table_keeping_its_rows(database_url
 def test_a_store_of_schema_7_gains_the_index_of_bands_by_first_seen(database_url: str) -> None:
     """0008: the near-duplicate bands get an index by first-seen time (to drop the rows
     that fell out of the window); every row is kept."""
-    store = Store.open(database_url)
-    try:
-        store.save_batch("goud", [_story()], now=NOW)
-    finally:
-        store.close()
-    engine = _engine(database_url)
+    engine = _with_a_story(database_url)
 
     def indexes() -> list[str]:
         with engine.connect() as conn:
