@@ -36,8 +36,6 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
-import os
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -72,6 +70,7 @@ from feeds.store.schedule import Claim
 from feeds.topics import Topics
 from feeds.watch import Watcher, WatcherFactory, watch_sources
 from sources.base import Collected, Context, SourceSpec, SourceState
+from sources.children import end_with_parent
 from sources.errors import ConfigError, NashraError, SourceError
 from sources.urlsource import Fetcher
 
@@ -385,22 +384,10 @@ def publish_locked(config: Config, store: Store) -> PublishResult:
 def publish_apart(config: Config) -> PublishResult:
     """``publish`` in a renderer process, with the configuration's store.
 
-    The renderer ends when its daemon does. A pool's worker outlives a daemon
-    killed with -9 (it waits on a queue whose writing end it holds itself), and
-    with it the stderr it inherited: whoever reads the daemon's log to its end
-    would wait forever. So the first rebuild starts a thread that waits for the
-    daemon to end (``parent_process().sentinel``) and then ends the renderer; a
-    rebuild cut short is safe (files are replaced atomically, and the next
-    daemon's rebuild completes it)."""
-    daemon = multiprocessing.parent_process()
-    watcher = "nashra: the renderer ends with its daemon"
-    if daemon is not None and not any(t.name == watcher for t in threading.enumerate()):
-
-        def end_with_daemon() -> None:
-            daemon.join()
-            os._exit(1)
-
-        threading.Thread(target=end_with_daemon, name=watcher, daemon=True).start()
+    The renderer ends when its daemon does, even one killed with -9
+    (``sources.children``); a rebuild cut short is safe (files are replaced
+    atomically, and the next daemon's rebuild completes it)."""
+    end_with_parent()
     store = Store.open(config.site.database, base_dir=config.base_dir)
     try:
         return publish_locked(config, store)

@@ -43,13 +43,9 @@ from pathlib import Path
 from typing import Literal
 
 from sources.base import Collected, Context, FileState, Parsed, SourceSpec
-from sources.bulletin import parse_bulletin
 from sources.decode import decode_bytes
-from sources.docx import parse_docx
 from sources.errors import ParseError, SourceError
-from sources.htmlbulletin import parse_html_bulletin
 from sources.jsonl import parse_json, parse_jsonl
-from sources.markdown import parse_markdown
 from sources.records import RecordContext
 from sources.remote import is_json_feed, parse_feed
 
@@ -73,7 +69,13 @@ def _text(data: bytes, rctx: RecordContext) -> str:
     return decode_bytes(data, source=rctx.origin)
 
 
+# Each format's parser is imported when a file of that format is read: a run of URL
+# sources (and every `nashra` command's start) does without them.
+
+
 def _bulletin(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    from sources.bulletin import parse_bulletin
+
     items = parse_bulletin(
         _text(data, rctx),
         source=rctx.source,
@@ -86,7 +88,21 @@ def _bulletin(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
 
 
 def _markdown(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    from sources.markdown import parse_markdown
+
     return parse_markdown(_text(data, rctx), rctx)
+
+
+def _docx(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    from sources.docx import parse_docx
+
+    return parse_docx(data, rctx, ctx)
+
+
+def _html(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
+    from sources.htmlbulletin import parse_html_bulletin
+
+    return parse_html_bulletin(data, rctx, ctx)
 
 
 def _jsonl(data: bytes, rctx: RecordContext, ctx: Context) -> Parsed:
@@ -133,8 +149,8 @@ PARSERS: dict[str, FileParser] = {
     "markdown": _markdown,
     "jsonl": _jsonl,
     "json": _json,
-    "docx": parse_docx,
-    "html": parse_html_bulletin,
+    "docx": _docx,
+    "html": _html,
     "feed": _feed,
 }
 EXTENSIONS: dict[str, str] = {

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sources.children import end_with_parent
 from sources.decode import decode_text
 from sources.errors import ParseError, SourceError
 from sources.item import Item
@@ -139,7 +140,11 @@ class ParsePool:
             self._pool = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=end_with_parent,  # a killed daemon leaves no parser behind
+        )
 
     async def read(
         self,

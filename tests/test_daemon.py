@@ -267,6 +267,7 @@ def test_kill_9_then_restart_no_duplicates_no_losses(
     os.kill(d.proc.pid, signal.SIGKILL)
     d.proc.wait(timeout=10)
     d.close()
+    assert not d._reader.is_alive()  # no child of the killed daemon holds its log open
     again = start()
     again.wait_for(lambda: any(p["outcome"] == "ok" for p in again.events("poll")), timeout=60)
     again.wait_for(lambda: len(again.events("render")) >= 1)
