@@ -317,7 +317,9 @@ class InProcessPoller:
         self._renderer: ProcessPoolExecutor | None = None
         if render_apart:
             self._renderer = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=end_with_parent,  # a killed daemon leaves no renderer behind
             )
 
     def topics(self, config: Config) -> Topics:
@@ -384,10 +386,9 @@ def publish_locked(config: Config, store: Store) -> PublishResult:
 def publish_apart(config: Config) -> PublishResult:
     """``publish`` in a renderer process, with the configuration's store.
 
-    The renderer ends when its daemon does, even one killed with -9
-    (``sources.children``); a rebuild cut short is safe (files are replaced
-    atomically, and the next daemon's rebuild completes it)."""
-    end_with_parent()
+    The renderer ends when its daemon does, even one killed with -9 (its pool's
+    initializer, ``sources.children``); a rebuild cut short is safe (files are
+    replaced atomically, and the next daemon's rebuild completes it)."""
     store = Store.open(config.site.database, base_dir=config.base_dir)
     try:
         return publish_locked(config, store)

@@ -221,20 +221,18 @@ def save_outcomes(
     side by side (``Store.one_writer`` false: PostgreSQL), each poll has its own
     transaction. Never raises."""
     contexts = [ctx] * len(group) if isinstance(ctx, Context) else list(ctx)
+    polls = list(zip(group, contexts, strict=True))
+
+    def one_by_one() -> list[SourceReport]:
+        return [save_outcome(spec, o, c, store, d, topics) for (spec, o, d), c in polls]
+
     if len(group) == 1 or not store.one_writer:  # see Store.one_writer
-        return [
-            save_outcome(spec, o, c, store, d, topics)
-            for (spec, o, d), c in zip(group, contexts, strict=True)
-        ]
+        return one_by_one()
     try:
-        batches = [_batch(s, o, c, d) for (s, o, d), c in zip(group, contexts, strict=True)]
-        results = store.save_polls(batches, topics=topics)
+        results = store.save_polls([_batch(s, o, c, d) for (s, o, d), c in polls], topics=topics)
     except Exception as exc:  # each poll again on its own: save_outcome reports the one at fault
         log.warning("cannot store %d polls together, one by one: %s", len(group), exc)
-        return [
-            save_outcome(spec, o, c, store, d, topics)
-            for (spec, o, d), c in zip(group, contexts, strict=True)
-        ]
+        return one_by_one()
     return [
         source_report(spec, outcome, duration, result)
         for (spec, outcome, duration), result in zip(group, results, strict=True)

@@ -3,9 +3,8 @@
 A ``ProcessPoolExecutor``'s worker outlives a parent killed with -9: it waits on a
 queue whose writing end it holds itself, and keeps what it inherited, the
 parent's stderr above all, so whoever reads the parent's log to its end waits
-forever. ``end_with_parent`` (a pool's ``initializer``, or called first thing in a
-worker's job) starts a thread that waits for the parent to end and then ends this
-process. What a worker does is safe to cut short: parsing returns nothing, files
+forever. ``end_with_parent``, a pool's ``initializer``, starts a thread in each
+worker that waits for the parent to end and then ends the worker. What a worker does is safe to cut short: parsing returns nothing, files
 are replaced atomically.
 """
 
@@ -19,9 +18,9 @@ _WATCHER = "nashra: ends with its parent"
 
 
 def end_with_parent() -> None:
-    """In a worker process: end it when its parent ends (once per process)."""
+    """In a worker process (a pool's ``initializer``): end it when its parent ends."""
     parent = multiprocessing.parent_process()
-    if parent is None or any(t.name == _WATCHER for t in threading.enumerate()):
+    if parent is None:
         return
 
     def wait() -> None:

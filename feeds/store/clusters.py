@@ -179,13 +179,7 @@ def restore_bands(conn: Connection, since: int, until: int) -> None:
     )
     found = conn.execute(query.execution_options(yield_per=1000))
     for part in found.partitions():
-        rows = [
-            values
-            for row in part
-            for values in band_values(
-                row.id, Fingerprint(frozenset(), bands_of(unpack(row.shingles))), row.first_seen
-            )
-        ]
+        rows = stored_band_values(part)
         if rows:
             conn.exec_driver_sql(sql, rows)
 
@@ -252,10 +246,10 @@ def insert_bands(conn: Connection, rows: Sequence[tuple[int, int, int]]) -> None
     insert_rows(conn, "near_bands", BAND_COLUMNS, rows)
 
 
-def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
-    """Delete the band rows of these ``items`` rows (id, first_seen, shingles): their
-    bands are found again from their shingles."""
-    old = [
+def stored_band_values(rows: Iterable[Any]) -> list[tuple[int, int, int]]:
+    """The ``near_bands`` rows of these ``items`` rows (id, first_seen, shingles),
+    made from their stored shingles (the bands are a function of them)."""
+    return [
         values
         for row in rows
         if row.shingles
@@ -263,6 +257,12 @@ def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
             row.id, Fingerprint(frozenset(), bands_of(unpack(row.shingles))), row.first_seen
         )
     ]
+
+
+def drop_bands(conn: Connection, rows: Iterable[Any]) -> None:
+    """Delete the band rows of these ``items`` rows (id, first_seen, shingles): their
+    bands are found again from their shingles."""
+    old = stored_band_values(rows)
     if old:
         where = " AND ".join(f"{column} = {marks(conn, 1)}" for column in BAND_COLUMNS)
         conn.exec_driver_sql(f"DELETE FROM near_bands WHERE {where}", old)
