@@ -68,6 +68,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import quote
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -485,11 +486,18 @@ def _generator(
     delivery: _Delivery,
     *,
     rss: bool,
+    updated: datetime | None = None,
+    with_also: bool | None = None,
 ) -> FeedGenerator:
-    """``stories`` already made publishable; ``rss``: for RSS, else for Atom."""
+    """``stories`` already made publishable; ``rss``: for RSS, else for Atom.
+    ``updated`` and ``with_also`` (whether the ``nashra`` namespace is declared)
+    are the stories' own unless given: a document assembled from entries rendered
+    apart (``atom_shell``) says what all of its entries would."""
     fg = FeedGenerator()
     fg.load_extension("dc")
-    if any(story.item.also for story in stories):  # feeds without clusters stay as they were
+    if with_also is None:
+        with_also = any(story.item.also for story in stories)
+    if with_also:  # feeds without clusters stay as they were
         fg.register_extension("nashra", _NashraFeed, _NashraEntry)
     prefixes = _prefixes(meta, stories, delivery, rss=rss)
     if prefixes:
@@ -519,7 +527,8 @@ def _generator(
         fg.rights(delivery.rights)
     if meta.ttl_minutes > 0:
         fg.ttl(meta.ttl_minutes)
-    updated = _updated(meta, stories)
+    if updated is None:
+        updated = _updated(meta, stories)
     fg.updated(updated)
     fg.lastBuildDate(updated)
     for story in stories:
@@ -644,9 +653,83 @@ def _rss_item_media(element: etree._Element, item: StoredItem) -> None:
 
 
 def render_atom(meta: FeedMeta, stories: Sequence[Story]) -> bytes:
+    return _atom(meta, [publishable_story(s, meta.home_url) for s in stories])
+
+
+@dataclass(frozen=True, slots=True)
+class AtomEntry:
+    """One entry of an Atom document as it is serialized there (``render_atom``),
+    and what the document's head says because of it."""
+
+    data: bytes
+    """From the indentation of its ``<entry>`` to the line end after ``</entry>``."""
+    changed_at: datetime
+    """``changed_at`` of its story: the document's ``updated`` is the latest."""
+
+    @property
+    def with_also(self) -> bool:
+        """Whether it has ``nashra:also`` elements (its text is escaped: a story
+        cannot fake one)."""
+        return _ALSO_ELEMENT in self.data
+
+
+_ENTRY_START = b"\n  <entry"
+_FEED_END = b"</feed>\n"
+_ALSO_ELEMENT = b"<nashra:also "
+
+
+def split_atom(data: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """An Atom document ``render_atom`` made, cut into its head (to the line end
+    before its first entry), its entries (each as ``AtomEntry.data``) and its tail
+    (``</feed>``): their concatenation is the document. An entry is a child of
+    the root, indented by two spaces; its text and attributes are escaped, so that
+    ``<entry`` at a line start is an entry's start and nothing else."""
+    if not data.endswith(_FEED_END):
+        raise ValueError("not an Atom document rendered by nashra")
+    body = data[: -len(_FEED_END)]
+    cuts = []
+    at = body.find(_ENTRY_START)
+    while at >= 0:
+        cuts.append(at + 1)
+        at = body.find(_ENTRY_START, at + 1)
+    if not cuts:
+        return body, [], _FEED_END
+    bounds = [*cuts, len(body)]
+    entries = [body[a:b] for a, b in pairwise(bounds)]
+    return body[: cuts[0]], entries, _FEED_END
+
+
+def atom_entries(meta: FeedMeta, stories: Sequence[Story]) -> list[AtomEntry]:
+    """The entries ``render_atom(meta, stories)`` has, one per story in their order,
+    each as it is serialized there: an entry depends on its story, the feed's
+    ``home_url`` and its ``sources``, not on the other entries."""
     stories = [publishable_story(s, meta.home_url) for s in stories]
+    _head, entries, _tail = split_atom(_atom(meta, stories))
+    return [
+        AtomEntry(data, changed_at(story.item))
+        for data, story in zip(entries, stories, strict=True)
+    ]
+
+
+def atom_document(meta: FeedMeta, entries: Sequence[AtomEntry]) -> bytes:
+    """The Atom document of ``meta`` with these entries, rendered apart
+    (``atom_entries``): the bytes ``render_atom`` gives for their stories."""
+    updated = max((e.changed_at for e in entries), default=meta.fallback_updated)
+    shell = _atom(meta, [], updated=updated, with_also=any(e.with_also for e in entries))
+    head, _none, tail = split_atom(shell)
+    return b"".join([head, *(e.data for e in entries), tail])
+
+
+def _atom(
+    meta: FeedMeta,
+    stories: Sequence[Story],
+    *,
+    updated: datetime | None = None,
+    with_also: bool | None = None,
+) -> bytes:
+    """The Atom document of ``stories``, already made publishable."""
     delivery = _delivery(meta)
-    fg = _generator(meta, stories, delivery, rss=False)
+    fg = _generator(meta, stories, delivery, rss=False, updated=updated, with_also=with_also)
     tree = _reparse(fg.atom_str(pretty=False), cdata=False)
     tree.set(XML_LANG, meta.language)
     anchor = tree.findall(f"{{{ATOM_NS}}}link")[-1]

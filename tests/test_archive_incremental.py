@@ -7,14 +7,16 @@ bench/data/samples/README.md) in a JSON Lines source, a real store."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
 from feeds import archive
-from feeds.archive import STATE
+from feeds.archive import INDEXES, STATE
 from feeds.config import Config, load_config
 from feeds.pipeline import run_once
 from feeds.publish import publish
@@ -54,8 +56,9 @@ def _date(month: int, day: int) -> str:
 
 class Agency:
     """One source file of dated records; published three ways on one store:
-    ``public`` run after run (incremental), ``full`` with its page records
-    dropped before each publish (every page rendered), and, when asked, a folder
+    ``public`` run after run (incremental), ``full`` with its page records and
+    entry indexes dropped before each publish (every page and entry rendered),
+    and, when asked, a folder
     of its own published once (fresh)."""
 
     def __init__(self, site: Site, store: Store) -> None:
@@ -86,6 +89,7 @@ class Agency:
         report = run_once(self.config("public"), self.store, now=at)
         assert [s.errors for s in report.sources] == [()]
         (self.site.root / "full" / STATE).unlink(missing_ok=True)
+        shutil.rmtree(self.site.root / "full" / INDEXES, ignore_errors=True)
         publish(self.config("full"), self.store, now=at)
 
     def fresh_tree(self, at: datetime) -> Path:
@@ -269,3 +273,84 @@ def test_pages_built_run_after_run_are_those_of_a_full_build(
     assert len(ids) == len(set(ids))  # no story twice across pages
     assert {"sep0", "sep8", "oct-late", "oct-late2", "oct0", "nov9"} <= set(ids)
     _assert_same(agency, site.root / "full")
+
+
+class Rendered:
+    """Counts the stories whose archive entries are rendered (the others are
+    reused from the pages' files)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.ids: list[str] = []
+        render = archive.atom_entries
+
+        def counted(meta: Any, stories: Any) -> Any:
+            self.ids += [s.item.id.rsplit(":", 1)[-1] for s in stories]
+            return render(meta, stories)
+
+        monkeypatch.setattr(archive, "atom_entries", counted)
+
+
+def test_a_page_rendered_again_renders_only_the_entries_that_changed(
+    site: Site, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(archive, "PAGE_SIZE", 8)
+    agency = Agency(site, store)
+    for number in range(30):  # August: 30 stories, a few pages
+        agency.add(f"aug{number}", _date(8, 1 + number))
+    for number in range(2):  # the feed's own
+        agency.add(f"dec{number}", _date(12, 1 + number))
+    config = agency.config("public")
+
+    def run(at: datetime) -> list[str]:
+        lines = [json.dumps(r, ensure_ascii=False) for r in agency.records.values()]
+        site.write("agency.jsonl", "\n".join(lines) + "\n")
+        rendered = Rendered(monkeypatch)
+        run_once(config, store, now=at)
+        monkeypatch.undo()
+        monkeypatch.setattr(archive, "PAGE_SIZE", 8)
+        return rendered.ids
+
+    first = run(NOW)
+    assert sorted(first) == sorted(f"aug{n}" for n in range(30))
+    public = site.root / "public"
+    _assert_same(agency, agency.fresh_tree(NOW))
+
+    # a story corrected and two arriving late, in the middle of the month: their
+    # entries are rendered, their pages' other entries are taken from the files
+    agency.records["aug12"]["body"] += " وأوضح البيان أن التحقيق ما زال جاريا."
+    agency.add("aug-late", _date(8, 15))
+    agency.add("aug-late2", _date(8, 3))
+    assert sorted(run(NOW + timedelta(hours=1))) == ["aug-late", "aug-late2", "aug12"]
+    _assert_same(agency, agency.fresh_tree(NOW + timedelta(hours=1)))
+
+    # a late story that begins a page of its own: the stories after it in its
+    # month move to the new page, their entries taken from the page they left
+    prefix = _texts(public / "agency" / "atom.xml", "/a:feed/a:entry/a:id/text()")[0]
+    prefix = prefix.rsplit(":", 1)[0]
+    split = next(
+        f"aug-split{n}" for n in range(500) if archive.starts_page(f"{prefix}:aug-split{n}", 8)
+    )
+    pages = agency.pages()
+    agency.add(split, _date(8, 17))
+    assert run(NOW + timedelta(hours=1, minutes=30)) == [split]
+    assert len(agency.pages()) == len(pages) + 1
+    assert _entry_ids(public / "agency" / "archive" / f"{_holding(agency, split)}.xml")[-1] == split
+    _assert_same(agency, agency.fresh_tree(NOW + timedelta(hours=1, minutes=30)))
+
+    # a page whose file was edited by hand no longer matches its index: it is
+    # rendered whole, and comes out as a full build makes it
+    page = public / "agency" / "archive" / f"{_holding(agency, 'aug20')}.xml"
+    page.write_bytes(page.read_bytes().replace(b"</feed>", b"<!-- edited --></feed>"))
+    on_page = _entry_ids(page)
+    agency.records["aug20"]["body"] += " وتابع أن الاجتماع المقبل سيعقد في الرباط."
+    assert sorted(run(NOW + timedelta(hours=2))) == sorted(on_page)
+    _assert_same(agency, agency.fresh_tree(NOW + timedelta(hours=2)))
+
+    # an index that cannot be read is the same: the page's entries are rendered
+    index = public / INDEXES / "agency" / f"{_holding(agency, 'aug5')}.json"
+    index.write_text("{", "utf-8")
+    on_page = _entry_ids(public / "agency" / "archive" / f"{index.stem}.xml")
+    agency.records["aug5"]["title"] += " (محدث)"
+    assert sorted(run(NOW + timedelta(hours=3))) == sorted(on_page)
+    _assert_same(agency, agency.fresh_tree(NOW + timedelta(hours=3)))
+    assert json.loads(index.read_text("utf-8"))["version"] == 1

@@ -27,9 +27,12 @@ from feeds.render import (
     FeedMeta,
     SourceInfo,
     Story,
+    atom_document,
+    atom_entries,
     render_atom,
     render_json,
     render_rss,
+    split_atom,
     update_schedule,
 )
 from feeds.store import AlsoReported, Store, StoredItem
@@ -837,3 +840,74 @@ def test_a_remote_feeds_media_reach_every_format_through_the_store(
         ("feed.json", check_json_feed),
     ):
         assert check((public / name).read_bytes()) == []
+
+
+# ------------------------------------------------------- entries rendered apart (archives)
+
+# An archive page rendered again reuses the entries of its stories that did not change
+# (feeds.archive): a document assembled from entries rendered apart must be, byte for
+# byte, the one rendered whole, whatever the stories and the feed's settings.
+PAGE_META = replace(DELIVERY, stylesheet="../../feed.xsl")
+HOSTILE = replace(
+    _stored("عنوان فيه \n  <entry> و</feed>", "<p>نص يذكر </feed>\n  <entry xml:lang='ar'></p>"),
+    id="urn:nashra:t:hostile",
+    summary="</entry>\n  <entry",
+)
+APART_STORIES = [
+    *CLUSTER_STORIES,
+    DELIVERY_STORIES[0],
+    Story(replace(DELIVERY_STORIES[1].item, id="urn:nashra:files:7"), DELIVERY_STORIES[1].link),
+    Story(HOSTILE, "https://e.org/stories/s.html"),
+]
+
+
+@pytest.mark.parametrize("meta", [META, DELIVERY, PAGE_META], ids=["plain", "delivery", "page"])
+@pytest.mark.parametrize(
+    "chosen", [[], [0], [1], [0, 1], [2, 3], [4, 1, 3], [0, 1, 2, 3, 4], [3, 4, 2, 0]]
+)
+def test_a_document_assembled_from_entries_rendered_apart_is_the_whole_one(
+    meta: FeedMeta, chosen: list[int]
+) -> None:
+    stories = [APART_STORIES[i] for i in chosen]
+    whole = render_atom(meta, stories)
+    one_by_one = [entry for story in stories for entry in atom_entries(meta, [story])]
+    assert atom_document(meta, one_by_one) == whole
+    assert atom_document(meta, atom_entries(meta, stories)) == whole
+    head, entries, tail = split_atom(whole)
+    assert head + b"".join(entries) + tail == whole
+    assert entries == [e.data for e in one_by_one]
+    assert [e.with_also for e in one_by_one] == [bool(s.item.also) for s in stories]
+    assert check_atom(whole) == []
+
+
+def test_a_document_of_no_entries_is_dated_by_the_store() -> None:
+    assert atom_document(PAGE_META, []) == render_atom(PAGE_META, [])
+    updated = etree.fromstring(atom_document(META, [])).findtext(f"{{{ATOM}}}updated")
+    assert updated == META.fallback_updated.isoformat()
+
+
+def test_what_nashra_did_not_render_is_not_cut_into_entries() -> None:
+    with pytest.raises(ValueError):
+        split_atom(b"<feed xmlns='http://www.w3.org/2005/Atom'/>")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text(), st.booleans()), max_size=4))
+def test_any_stories_assemble_to_the_document_rendered_whole(
+    texts: list[tuple[str, str, bool]],
+) -> None:
+    stories = [
+        Story(
+            replace(
+                RESCUE if clustered else ALONE,
+                id=f"urn:nashra:t:{number}",
+                title=title,
+                body=f"<p>{body}</p>",
+            ),
+            f"https://e.org/stories/{number}.html",
+        )
+        for number, (title, body, clustered) in enumerate(texts)
+    ]
+    whole = render_atom(PAGE_META, stories)
+    apart = [entry for story in stories for entry in atom_entries(PAGE_META, [story])]
+    assert atom_document(PAGE_META, apart) == whole

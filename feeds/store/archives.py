@@ -66,15 +66,23 @@ class Archives(Base):
         start: datetime,
         end: datetime,
         feed: str | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[StoredItem]:
         """The stories a feed of these sources (or the topic or tag feed ``feed``)
         lists dated from ``start`` to before ``end``, newest first, a cluster once,
-        each with its cluster's content and the other outlets that also reported it."""
+        each with its cluster's content and the other outlets that also reported it.
+        ``ids``: of these stories only (the ones ``listing`` gave for their
+        clusters), which reads no other story's content."""
         if not source_names and feed is None:
             return []
         query = feed_select([items], source_names, feed, start=start, end=end)
         with self.engine.connect() as conn:
-            return with_clusters(conn, _once_per_cluster(conn, query))
+            if ids is None:
+                return with_clusters(conn, _once_per_cluster(conn, query))
+            rows: list[Any] = []
+            for chunk in chunks(sorted(set(ids))):
+                rows += _once_per_cluster(conn, query.where(items.c.id.in_(chunk)))
+            return with_clusters(conn, rows)
 
     @boundary("read the store")
     def stored_ids(self, ids: Sequence[str]) -> set[str]:
