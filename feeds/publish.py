@@ -40,6 +40,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -50,6 +51,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from feeds.archive import (
+    INDEXES,
     NASHRA_VERSION,
     STATE,
     ArchiveFile,
@@ -609,6 +611,7 @@ def _remove_unconfigured(ledger: _Ledger, configured: set[str], archives: State)
         if feed not in configured:
             for month in sorted(months):
                 ledger.remove(archive_path(feed, month))
+            shutil.rmtree(ledger.public / INDEXES / feed, ignore_errors=True)
 
 
 class _Ledger:

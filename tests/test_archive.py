@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 from lxml import etree
 
-from feeds.archive import month_bounds, month_of
+from feeds.archive import INDEXES, month_bounds, month_of
 from feeds.manifest import load as load_manifest
 from feeds.pipeline import run_once
 from feeds.publish import publish
@@ -263,9 +263,12 @@ def test_months_whose_stories_are_back_in_the_feed_are_gone(site: Site, store: S
     mine = wire.archive / "notes.txt"  # not nashra's: stays
     mine.write_text("ملاحظات المحرر", "utf-8")
 
+    indexes = site.public / INDEXES / "wire"
+    assert sorted(p.stem for p in indexes.glob("*.json")) == wire.months()
     wire.set_limit(7)  # w3..w9 in the feed: only September keeps stories out of it
     wire.run(NOW + timedelta(hours=1))
     assert wire.months() == ["2026-09"]
+    assert sorted(p.stem for p in indexes.glob("*.json")) == ["2026-09"]
     assert not (wire.archive / "2026-10.xml.gz").exists()
     assert mine.read_text("utf-8") == "ملاحظات المحرر"
     manifest = load_manifest(site.public)
@@ -278,6 +281,7 @@ def test_months_whose_stories_are_back_in_the_feed_are_gone(site: Site, store: S
     wire.set_limit(50)  # every story in the feed: no archive at all
     wire.run(NOW + timedelta(hours=2))
     assert wire.months() == []
+    assert list(indexes.glob("*.json")) == []
     assert "prev-archive" not in _links(site.public / "wire" / "atom.xml")
     assert mine.read_text("utf-8") == "ملاحظات المحرر"
 
@@ -326,3 +330,17 @@ def test_a_cluster_is_listed_once_across_feed_and_archives(site: Site, store: St
     assert len(titles) == 3 and sum(EU_HEADLINE in t for t in titles) == 1
     (eu,) = [e for e in [*feed.entries, *archived] if EU_HEADLINE in e.title]
     assert [link.rel for link in eu.links].count("related") == 1  # the agency's copy
+
+
+def test_a_feed_renamed_takes_its_archive_indexes_along(site: Site, store: Store) -> None:
+    wire = Wire(site, store)
+    wire.run()
+    assert len(list((site.public / INDEXES / "wire").glob("*.json"))) == 3
+    text = site.config_path.read_text("utf-8")
+    renamed = 'name = "agency"\ntitle = "أخبار الوكالة"'
+    site.config_path.write_text(text.replace('name = "wire"\ntitle = "أخبار الوكالة"', renamed))
+    wire.run(NOW + timedelta(hours=1))
+    assert not (site.public / INDEXES / "wire").exists()
+    assert not (site.public / "wire" / "archive" / "2026-10.xml").exists()
+    agency = sorted(p.stem for p in (site.public / INDEXES / "agency").glob("*.json"))
+    assert agency == ["2026-09", "2026-10", "2026-11"]

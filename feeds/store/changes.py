@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from feeds.store.base import Base, boundary
-from feeds.store.database import chunks, reason, upserting
+from feeds.store.database import chunks, marks, reason
 from feeds.store.tables import changes, feed_items, items
 from sources.errors import StoreError
 
@@ -67,6 +67,15 @@ def touch_keys(conn: Connection, keys: Iterable[str]) -> None:
     pending.update(keys)
 
 
+_UPSERT = (
+    "INSERT INTO changes (key, token) VALUES ({marks}) "
+    "ON CONFLICT (key) DO UPDATE SET token = excluded.token"
+)
+"""Standard enough for both databases; sent to the driver as it is, since a
+cluster's edit may touch hundreds of keys, where SQLAlchemy's parameter
+building per row cost more than the upsert."""
+
+
 def flush(conn: Connection) -> None:
     """Write the new tokens of every key the transaction touched: once, last, in
     key order, so that two transactions touching the same keys take their row
@@ -74,8 +83,7 @@ def flush(conn: Connection) -> None:
     ordered = sorted(conn.info.pop(_PENDING, ()))
     if ordered:
         token = uuid.uuid4().hex
-        rows = [{"key": key, "token": token} for key in ordered]
-        conn.execute(upserting(conn, changes, "key", ["token"]), rows)
+        conn.exec_driver_sql(_UPSERT.format(marks=marks(conn, 2)), [(k, token) for k in ordered])
         if conn.dialect.name == "postgresql":  # sent when the transaction commits
             conn.execute(select(func.pg_notify(CHANNEL, token)))
 
