@@ -53,11 +53,18 @@ class ApsJobs:
         self.scheduler.shutdown(wait=False)
 
     def render_soon(self, delay: float) -> None:
-        """Run ``Daemon.render`` once after ``delay`` seconds, unless already pending."""
+        """Run ``Daemon.render`` once after ``delay`` seconds, unless already pending.
+
+        A rebuild asked for while one runs may come due before it ends: it then
+        waits for it (``Daemon.render`` runs one at a time and coalesces), hence
+        two instances. With one, APScheduler would skip it, and the stories that
+        asked for it would wait for the next ones to arrive after the running
+        rebuild ended: for ever, under a steady stream of changes."""
         from apscheduler.jobstores.base import ConflictingIdError
 
         when = datetime.now(UTC) + timedelta(seconds=delay)
         with contextlib.suppress(ConflictingIdError):  # a rebuild is already pending
             self.scheduler.add_job(
                 self.daemon.render, "date", run_date=when, id="render", misfire_grace_time=3600,
+                max_instances=2,
             )  # fmt: skip

@@ -592,6 +592,53 @@ def test_a_304_polled_from_its_claim_costs_one_small_write(
 # -- rebuilds keep to their share of the time -----------------------------------------------
 
 
+def test_stories_arriving_during_a_rebuild_are_published_on_the_real_scheduler(
+    daemon_site: Site,
+) -> None:
+    """The rebuild asked for while one runs comes due before it ends: APScheduler
+    must not skip it (one instance of a job at a time), or the feeds would wait
+    for the next story to come after the running rebuild ends, under a steady
+    stream of stories for ever."""
+    import asyncio
+
+    from feeds.daemon import Daemon as Runner
+    from feeds.daemon import DaemonSettings
+    from feeds.jobs import ApsJobs
+    from feeds.publish import PublishResult
+
+    class _Slow(_FlakyPoller):
+        arrived: Callable[[], None] = staticmethod(lambda: None)
+
+        async def render(self, config: Any) -> Any:
+            self.renders += 1
+            if self.renders == 1:
+                await asyncio.sleep(0.1)
+                self.arrived()  # a poll finds new stories while this rebuild runs
+                await asyncio.sleep(0.5)  # the rebuild asked for comes due meanwhile
+            return PublishResult()
+
+    poller = _Slow(failures=0)
+
+    async def scenario() -> None:
+        settings = DaemonSettings(workers=1, debounce=0.05, render_share=1.0)
+        runner = Runner(daemon_site.config(), _NoQueue(), poller, settings)
+        jobs = ApsJobs(runner, settings)
+        runner.jobs = jobs
+        poller.arrived = runner._mark_dirty
+        jobs.start()
+        try:
+            runner._mark_dirty()
+            for _ in range(60):
+                await asyncio.sleep(0.05)
+                if poller.renders >= 2 and not runner._dirty:
+                    break
+        finally:
+            jobs.shutdown()
+
+    asyncio.run(scenario())
+    assert poller.renders == 2
+
+
 def test_render_pause_keeps_rebuilds_to_their_share() -> None:
     from feeds.daemon import render_pause
 
