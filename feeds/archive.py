@@ -67,6 +67,7 @@ from feeds.render import (
     Story,
     atom_document,
     atom_entries,
+    attribution,
     published_id,
     render_atom,
     split_atom,
@@ -393,12 +394,14 @@ def publish_archives(
     known: set[str],
     tz: tzinfo = UTC,
     page_size: int | None = None,
+    shared: SharedEntries | None = None,
 ) -> FeedArchives:
     """Write the archive pages of the feed ``meta`` (its base, without archive
     links) that need it, and decide which it has. ``in_feed``: the ids of the
     stories its subscription document lists; ``records``: the feed's page records
     of the last run; ``known``: the pages the last run published (the
-    manifest's); ``page_size``: ``PAGE_SIZE`` unless given. Returns every page it
+    manifest's); ``page_size``: ``PAGE_SIZE`` unless given; ``shared``: the
+    entries the publish rendered for other feeds. Returns every page it
     has (written or not), the ones it no longer has (their files are the
     caller's to remove) and their records."""
     size = PAGE_SIZE if page_size is None else page_size
@@ -427,7 +430,8 @@ def publish_archives(
         return f"{meta.home_url}{meta.name}/{ARCHIVE_DIR}/{key}.xml"
 
     indexes = public / INDEXES / meta.name
-    context = entry_context(meta)
+    context, named = entry_context(meta), attribution(meta)
+    shared = SharedEntries(0) if shared is None else shared
     files: list[ArchiveFile] = []
     new_records: dict[str, Record] = {}
     before: Entries = {}  # the entries of the page before, as its file had them
@@ -437,7 +441,7 @@ def publish_archives(
         doc = archive_meta(meta, url(key), prev, next_)
         record = records.get(key)
         lost = record is None or not record.oldest or record.oldest not in held
-        page = _Page(folder / f"{key}.xml", indexes / f"{key}.json", context)
+        page = _Page(folder / f"{key}.xml", indexes / f"{key}.json", context, named, shared)
         data, written, new_records[key], kept = _archive(
             store, page, doc, sources, pages.get(key, []), record,
             lost=lost, old=olds.get(key), before=before,
@@ -473,6 +477,35 @@ def entry_key(story: Listed, context: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+SHARED_BYTES = 128 * 1024 * 1024
+"""Entries a publish keeps for its other feeds, at most (their bytes)."""
+
+
+class SharedEntries:
+    """The archive entries one publish rendered, for its other feeds: a story in
+    a site-wide feed and in its section's is rendered once when both feeds name
+    its source alike (``AtomEntry.attributed``). Bounded by ``limit`` bytes:
+    past it, entries are rendered again rather than kept."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit, self.size = SHARED_BYTES if limit is None else limit, 0
+        self._entries: dict[tuple[str, str, str], AtomEntry] = {}
+
+    def get(
+        self, home_url: str, story: Listed, sources: Mapping[str, tuple[str, str]]
+    ) -> AtomEntry | None:
+        """The entry of ``story`` (its revision) for a feed naming ``sources``."""
+        entry = self._entries.get((home_url, story.id, story.rev))
+        if entry is None or entry.attributed != sources.get(entry.source):
+            return None
+        return entry
+
+    def add(self, home_url: str, story: Listed, entry: AtomEntry) -> None:
+        if self.size + len(entry.data) <= self.limit:
+            self._entries[(home_url, story.id, story.rev)] = entry
+            self.size += len(entry.data)
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     path: Path
@@ -481,6 +514,10 @@ class _Page:
     """Its index: where each of its entries is in the file (``INDEXES``)."""
     context: str
     """The feed's ``entry_context``."""
+    attribution: Mapping[str, tuple[str, str]]
+    """How the feed names its sources (``attribution``)."""
+    shared: SharedEntries
+    """The entries this publish rendered for other feeds."""
 
 
 def _read_entries(page: _Page) -> Entries:
@@ -533,8 +570,19 @@ def _rendered(
     old = _read_entries(page)
     keys = [entry_key(story, page.context) for story in listed]
     missing = [s for s, k in zip(listed, keys, strict=True) if k not in old and k not in before]
-    fresh = _stories(store, sources, missing, doc.home_url)
-    made = dict(zip((s.item.id for s in fresh), atom_entries(doc, fresh), strict=True))
+    made: dict[str, AtomEntry] = {}
+    unread: list[Listed] = []
+    for story in missing:
+        entry = page.shared.get(doc.home_url, story, page.attribution)
+        if entry is not None:
+            made[story.id] = entry
+        else:
+            unread.append(story)
+    fresh = _stories(store, sources, unread, doc.home_url)
+    revs = {story.id: story for story in unread}
+    for read, entry in zip(fresh, atom_entries(doc, fresh), strict=True):
+        made[read.item.id] = entry
+        page.shared.add(doc.home_url, revs[read.item.id], entry)
     kept: list[tuple[str, AtomEntry]] = []
     for story, key in zip(listed, keys, strict=True):
         entry = old.get(key) or before.get(key) or made.get(story.id)

@@ -55,6 +55,7 @@ from feeds.archive import (
     NASHRA_VERSION,
     STATE,
     ArchiveFile,
+    SharedEntries,
     State,
     archive_path,
     dumps_state,
@@ -245,6 +246,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
     result = PublishResult(written=ledger.written, removed=ledger.removed)
     old_archives = load_state(public)
     archives: State = {}
+    shared = SharedEntries()  # a story's archive entry, rendered once for every feed
     stylesheet = _stylesheet()
     hubs = tuple(("hub", hub) for hub in config.site.hubs)
     store.index_topics(config.topics())  # the topic feeds whose selection changed
@@ -281,7 +283,7 @@ def _publish(config: Config, store: Store) -> PublishResult:
         if key is None:
             made = (old_archives, archives)
             meta = _archives(
-                store, ledger, meta, feed, sources, stories, made, max_age, config.site.tz
+                store, ledger, meta, feed, sources, stories, made, max_age, config.site.tz, shared
             )
         else:  # a topic feed: its newest stories only (see the module's docstring)
             for month in sorted(ledger.archive_months(feed.name)):
@@ -413,10 +415,11 @@ def _archives(
     states: tuple[State, State],
     max_age: int,
     tz: tzinfo,
+    shared: SharedEntries,
 ) -> FeedMeta:
     """Publish the feed's archives (``feeds.archive``, months in ``tz``) and record
     them in the new state (``states``: the last run's, this run's); its meta,
-    linking the newest."""
+    linking the newest. ``shared``: the entries rendered for the other feeds."""
     old, archives = states
     made = publish_archives(
         store,
@@ -428,6 +431,7 @@ def _archives(
         old.get(feed.name, {}),
         ledger.archive_months(feed.name),
         tz,
+        shared=shared,
     )
     for archive in made.files:
         ledger.add_archive(archive, max_age)

@@ -665,6 +665,12 @@ class AtomEntry:
     """From the indentation of its ``<entry>`` to the line end after ``</entry>``."""
     changed_at: datetime
     """``changed_at`` of its story: the document's ``updated`` is the latest."""
+    source: str = ""
+    """The name of the source its story is from (of the version it shows)."""
+    attributed: tuple[str, str] | None = None
+    """The ``<source>`` it names (display name, URL), as ``attribution`` gave it
+    for ``source``: the same story in another feed has the same entry if that
+    feed attributes the source alike (and has the same ``home_url``)."""
 
     @property
     def with_also(self) -> bool:
@@ -705,10 +711,17 @@ def atom_entries(meta: FeedMeta, stories: Sequence[Story]) -> list[AtomEntry]:
     ``home_url`` and its ``sources``, not on the other entries."""
     stories = [publishable_story(s, meta.home_url) for s in stories]
     _head, entries, _tail = split_atom(_atom(meta, stories))
+    sources = attribution(meta)
     return [
-        AtomEntry(data, changed_at(story.item))
+        AtomEntry(data, changed_at(story.item), story.item.source, sources.get(story.item.source))
         for data, story in zip(entries, stories, strict=True)
     ]
+
+
+def attribution(meta: FeedMeta) -> Mapping[str, tuple[str, str]]:
+    """How the feed names each source in its entries' ``<source>``: its name ->
+    (display name, URL), for the sources with a web URL."""
+    return dict(_source_links(meta.sources))
 
 
 def atom_document(meta: FeedMeta, entries: Sequence[AtomEntry]) -> bytes:

@@ -20,7 +20,9 @@ from feeds.archive import INDEXES, STATE
 from feeds.config import Config, load_config
 from feeds.pipeline import run_once
 from feeds.publish import publish
+from feeds.render import AtomEntry
 from feeds.store import Store
+from feeds.store.archives import Listed
 from feeds.store.tables import items
 from tests.conftest import NOW, Site
 from tests.feedcheck import check_atom
@@ -354,3 +356,62 @@ def test_a_page_rendered_again_renders_only_the_entries_that_changed(
     assert sorted(run(NOW + timedelta(hours=3))) == sorted(on_page)
     _assert_same(agency, agency.fresh_tree(NOW + timedelta(hours=3)))
     assert json.loads(index.read_text("utf-8"))["version"] == 1
+
+
+TWO_FEEDS = (
+    CONFIG
+    + """
+[[feeds]]
+name = "everything"
+title = "كل شيء"
+sources = "*"
+limit = 3
+"""
+)
+
+
+def test_a_story_in_two_feeds_has_its_archive_entry_rendered_once(
+    site: Site, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(archive, "PAGE_SIZE", 4)
+    agency = Agency(site, store)
+    for number in range(14):
+        agency.add(f"jul{number}", _date(7, 1 + 2 * number))
+    lines = [json.dumps(r, ensure_ascii=False) for r in agency.records.values()]
+    site.write("agency.jsonl", "\n".join(lines) + "\n")
+    path = site.root / "two.toml"
+    path.write_text(TWO_FEEDS.replace("PUBLIC", "shared"), "utf-8")
+    rendered = Rendered(monkeypatch)
+    run_once(load_config(str(path)), store, now=NOW)
+    assert sorted(rendered.ids) == sorted(f"jul{n}" for n in range(12))  # once, not twice
+
+    # each feed's pages are those rendered without sharing, byte for byte
+    monkeypatch.setattr(archive, "SHARED_BYTES", 0)
+    path.write_text(TWO_FEEDS.replace("PUBLIC", "apart"), "utf-8")
+    rendered.ids.clear()
+    publish(load_config(str(path)), store, now=NOW)
+    assert len(rendered.ids) == 12 + 11  # the second feed lists one more
+    for feed in ("agency", "everything"):
+        mine = sorted((site.root / "shared" / feed / "archive").glob("*.xml"))
+        theirs = sorted((site.root / "apart" / feed / "archive").glob("*.xml"))
+        assert [p.name for p in mine] == [p.name for p in theirs] != []
+        for one, other in zip(mine, theirs, strict=True):
+            assert one.read_bytes() == other.read_bytes(), one.name
+
+
+def test_an_entry_is_shared_only_with_feeds_naming_its_source_alike() -> None:
+    goud = ("كود", "https://www.goud.ma/feed/")
+    story = Listed("urn:nashra:goud:12", "urn:nashra:goud:12", "r1", NOW)
+    entry = AtomEntry(b"  <entry/>\n", NOW, "goud", goud)
+    shared = archive.SharedEntries()
+    shared.add("https://news.example.org/", story, entry)
+    assert shared.get("https://news.example.org/", story, {"goud": goud}) is entry
+    assert shared.get("https://news.example.org/", story, {}) is None  # not attributed there
+    renamed = {"goud": ("جريدة كود", goud[1])}
+    assert shared.get("https://news.example.org/", story, renamed) is None
+    assert shared.get("https://other.example.org/", story, {"goud": goud}) is None
+    edited = Listed(story.id, story.root, "r2", NOW)
+    assert shared.get("https://news.example.org/", edited, {"goud": goud}) is None
+    full = archive.SharedEntries(limit=len(entry.data) - 1)
+    full.add("https://news.example.org/", story, entry)
+    assert full.get("https://news.example.org/", story, {"goud": goud}) is None
