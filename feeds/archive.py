@@ -604,7 +604,8 @@ def _archive(
     old: _Old | None,
     before: Entries,
 ) -> tuple[bytes | None, bool, Record, Entries]:
-    """One archive page, written if what it is made of changed: its bytes
+    """One archive page, written if what it is made of changed (atomically, and
+    synced to disk with the publish's other files before its manifest): its bytes
     (None: not rendered), whether it was written, its new record, and its
     entries by key when it was rendered (for the page after it). ``lost``: the
     store may have lost stories of it, which the file then keeps."""
@@ -616,7 +617,7 @@ def _archive(
     oldest = listed[-1].id if listed else ""
     if not (exists and lost):  # all its stories are in the store
         data, entries, known = _rendered(store, page, doc, sources, listed, before)
-        written = write_if_changed(path, data)
+        written = write_if_changed(path, data, durable=False)
         _write_index(page, data, entries)
         return data, written, replace(wanted, oldest=oldest), known
     stories = _stories(store, sources, listed, doc.home_url)
@@ -624,13 +625,18 @@ def _archive(
     old = old or _read(path, store, {published_id(s.item.id) for s in stories})
     page.index.unlink(missing_ok=True)  # a page carrying lost entries is rendered whole
     if old is None or not old.carried:  # the file is not nashra's Atom, or lost nothing
-        return fresh, write_if_changed(path, fresh), replace(wanted, oldest=oldest), {}
+        return (
+            fresh,
+            write_if_changed(path, fresh, durable=False),
+            replace(wanted, oldest=oldest),
+            {},
+        )
     merged = _merged(fresh, old.carried)
     keeps = replace(wanted, oldest="")
     if _same_document(merged, old.tree):  # the store only lost stories of it
         return None, False, keeps, {}
     data = _bytes(merged)
-    return data, write_if_changed(path, data), keeps, {}
+    return data, write_if_changed(path, data, durable=False), keeps, {}
 
 
 def _stories(
