@@ -477,7 +477,7 @@ def entry_key(story: Listed, context: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-SHARED_BYTES = 128 * 1024 * 1024
+SHARED_BYTES = 64 * 1024 * 1024
 """Entries a publish keeps for its other feeds, at most (their bytes)."""
 
 
