@@ -339,15 +339,26 @@ def promote(conn: Connection, withdrawn: str, now: datetime) -> None:
 # -- reading ---------------------------------------------------------------------------
 
 
-def versions_of(conn: Connection, roots: Iterable[str]) -> dict[str, list[Any]]:
-    """Per representative: the not withdrawn rows of its cluster, itself included."""
+def versions_of(
+    conn: Connection, roots: Iterable[str], known: Mapping[str, Any] | None = None
+) -> dict[str, list[Any]]:
+    """Per representative: the not withdrawn rows of its cluster, itself included.
+    ``known``: ``items`` rows' mappings already read, by id: a representative
+    among them is not read again (most stories are their own cluster)."""
+    known = known or {}
+    wanted = sorted(set(roots))
     out: dict[str, list[Any]] = {}
-    for chunk in chunks(sorted(set(roots))):
-        query = select(items).where(
-            (items.c.cluster.in_(chunk) | items.c.id.in_(chunk)) & items.c.withdrawn_at.is_(None)
-        )
-        for row in conn.execute(query):
-            out.setdefault(row.cluster or row.id, []).append(row._mapping)
+    live = items.c.withdrawn_at.is_(None)
+    for chunk in chunks(wanted):
+        for member in conn.execute(select(items).where(items.c.cluster.in_(chunk) & live)):
+            out.setdefault(member.cluster, []).append(member._mapping)
+    for chunk in chunks([root for root in wanted if root not in known]):
+        for read in conn.execute(select(items).where(items.c.id.in_(chunk) & live)):
+            out.setdefault(read.cluster or read.id, []).append(read._mapping)
+    for root in wanted:
+        row = known.get(root)
+        if row is not None and row["withdrawn_at"] is None:
+            out.setdefault(row["cluster"] or root, []).append(row)
     for rows in out.values():
         rows.sort(key=lambda r: (r["first_seen"], r["id"]))
     return out

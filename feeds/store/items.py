@@ -414,7 +414,8 @@ def with_clusters(conn: Connection, rows: Sequence[Any]) -> list[StoredItem]:
     entry shows and the other outlets' versions (``also``)."""
     found = [stored(row) for row in rows]
     roots = {row["cluster"] or row["id"] for row in rows}
-    versions = clusters.versions_of(conn, roots) if roots else {}
+    known = {row["id"]: row for row in rows}
+    versions = clusters.versions_of(conn, roots, known) if roots else {}
     out: list[StoredItem] = []
     for row, item in zip(rows, found, strict=True):
         cluster = versions.get(row["cluster"] or row["id"], [])
