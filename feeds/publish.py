@@ -700,8 +700,9 @@ class _Ledger:
         max_age = feed_max_age if archive.newest else ARCHIVE_MAX_AGE
         links = (("self", archive.url),)
         self.record(
-            archive.path, archive.data, archive.written, max_age=max_age, links=links, cors=True
-        )
+            archive.path, archive.data, archive.written, max_age=max_age, links=links, cors=True,
+            quick=True,
+        )  # fmt: skip
 
     def record(
         self,
@@ -712,10 +713,12 @@ class _Ledger:
         max_age: int,
         links: tuple[tuple[str, str], ...],
         cors: bool,
+        quick: bool = False,
     ) -> None:
         """Record a file in place (``data`` None: not rendered this run, as the
         last manifest has it), writing its compressed copies if its bytes are not
-        those the last manifest recorded or a copy is missing."""
+        those the last manifest recorded or a copy is missing (``quick``: an
+        archive page's, see ``write_copies``)."""
         target = self.public / path
         prior = self.old.files.get(path)
         if written:
@@ -733,7 +736,7 @@ class _Ledger:
         etag = etag_of(data)
         same = not written and prior is not None and prior.etag == etag
         if not same or prior is None or prior.encodings != ENCODINGS or not copies_present(target):
-            write_copies(target, data)
+            write_copies(target, data, quick=quick)
             self.unsynced = True
         modified = prior.modified if same and prior is not None else _mtime(target)
         self.files[path] = Published(

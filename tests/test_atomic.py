@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import brotli
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,11 +19,13 @@ from feeds.atomic import (
     TEMPORARY,
     remove_stale_temporaries,
     temporary_name,
+    write_copies,
     write_if_changed,
 )
 from feeds.node import HOST
 from sources.errors import PublishError
 
+ROOT = Path(__file__).resolve().parents[1]
 OLD = time.time() - STALE_AFTER - 60
 
 
@@ -134,3 +138,20 @@ def test_a_missing_public_folder_has_nothing_to_clean(tmp_path: Path) -> None:
 def _age_file(path: Path) -> Path:
     path.write_bytes(b"<")
     return _age(path)
+
+
+def test_quick_copies_decompress_to_the_file_and_cost_a_little_size(tmp_path: Path) -> None:
+    articles = (ROOT / "bench/data/samples/news-articles.jsonl").read_text("utf-8")
+    data = articles.encode("utf-8")  # 400 real Goud.ma articles (MArSum, CC BY 4.0)
+    sizes: dict[bool, dict[str, int]] = {}
+    for quick in (False, True):
+        path = tmp_path / f"{quick}" / "page.xml"
+        path.parent.mkdir()
+        path.write_bytes(data)
+        assert write_copies(path, data, quick=quick) == ("br", "gzip")
+        br, gz = path.with_name("page.xml.br"), path.with_name("page.xml.gz")
+        assert brotli.decompress(br.read_bytes()) == data
+        assert gzip.decompress(gz.read_bytes()) == data
+        sizes[quick] = {"br": br.stat().st_size, "gz": gz.stat().st_size}
+    for encoding in ("br", "gz"):
+        assert sizes[False][encoding] <= sizes[True][encoding] < 1.25 * sizes[False][encoding]
