@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -119,7 +119,8 @@ State = dict[str, dict[str, Record]]
 @dataclass(frozen=True, slots=True)
 class ArchiveFile:
     """An archive document of the run: ``data`` None when it was neither
-    rendered nor written (nothing it is made of changed)."""
+    rendered nor written (nothing it is made of changed), or once given to
+    ``publish_archives``'s ``on_file``."""
 
     path: str
     """Path under the public folder, POSIX."""
@@ -395,13 +396,17 @@ def publish_archives(
     tz: tzinfo = UTC,
     page_size: int | None = None,
     shared: SharedEntries | None = None,
+    on_file: Callable[[ArchiveFile], None] | None = None,
 ) -> FeedArchives:
     """Write the archive pages of the feed ``meta`` (its base, without archive
     links) that need it, and decide which it has. ``in_feed``: the ids of the
     stories its subscription document lists; ``records``: the feed's page records
     of the last run; ``known``: the pages the last run published (the
     manifest's); ``page_size``: ``PAGE_SIZE`` unless given; ``shared``: the
-    entries the publish rendered for other feeds. Returns every page it
+    entries the publish rendered for other feeds; ``on_file``: called with each
+    page as soon as it is decided, its bytes included, which the result then no
+    longer holds (a feed's pages may weigh more than the memory at hand). Returns
+    every page it
     has (written or not), the ones it no longer has (their files are the
     caller's to remove) and their records."""
     size = PAGE_SIZE if page_size is None else page_size
@@ -448,7 +453,11 @@ def publish_archives(
         )  # fmt: skip
         before = kept
         newest = index == len(survivors) - 1
-        files.append(ArchiveFile(archive_path(meta.name, key), doc.atom_url, data, written, newest))
+        made = ArchiveFile(archive_path(meta.name, key), doc.atom_url, data, written, newest)
+        if on_file is not None:
+            on_file(made)
+            made = replace(made, data=None)
+        files.append(made)
     for key in removed:
         (indexes / f"{key}.json").unlink(missing_ok=True)
     return FeedArchives(

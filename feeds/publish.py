@@ -432,9 +432,8 @@ def _archives(
         ledger.archive_months(feed.name),
         tz,
         shared=shared,
+        on_file=lambda archive: ledger.add_archive(archive, max_age),
     )
-    for archive in made.files:
-        ledger.add_archive(archive, max_age)
     for path in made.removed:
         ledger.remove(path)
     archives[feed.name] = dict(made.records)

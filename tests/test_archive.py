@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
+import pytest
 from lxml import etree
 
 from feeds.archive import INDEXES, month_bounds, month_of
@@ -344,3 +346,35 @@ def test_a_feed_renamed_takes_its_archive_indexes_along(site: Site, store: Store
     assert not (site.public / "wire" / "archive" / "2026-10.xml").exists()
     agency = sorted(p.stem for p in (site.public / INDEXES / "agency").glob("*.json"))
     assert agency == ["2026-09", "2026-10", "2026-11"]
+
+
+def test_each_page_is_handed_over_as_it_is_made_not_held_to_the_end(
+    site: Site, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed's pages may weigh more than the memory at hand: the publish records
+    each as it comes, and the result keeps none of their bytes."""
+    from feeds import archive as module
+    from feeds import publish as publishing
+
+    made: list[tuple[str, bytes | None]] = []
+    results: list[module.FeedArchives] = []
+    real = module.publish_archives
+
+    def watched(*args: Any, **kwargs: Any) -> module.FeedArchives:
+        recorded = kwargs["on_file"]
+
+        def on_file(file: module.ArchiveFile) -> None:
+            made.append((file.path, file.data))
+            recorded(file)
+
+        results.append(real(*args, **{**kwargs, "on_file": on_file}))
+        return results[-1]
+
+    monkeypatch.setattr(publishing, "publish_archives", watched)
+    Wire(site, store).run()
+    assert sorted(path for path, _ in made) == [
+        f"wire/archive/{month}.xml" for month in ("2026-09", "2026-10", "2026-11")
+    ]
+    for path, data in made:
+        assert data == (site.public / path).read_bytes()
+    assert [f.data for r in results for f in r.files] == [None, None, None]
