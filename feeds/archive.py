@@ -652,10 +652,8 @@ def _stories(
     store: Store, sources: Sequence[str], listed: Sequence[Listed], base: str
 ) -> list[Story]:
     """Stories of a page (``listed``, newest first), in the feed's order, with
-    their content: only those dated within the page are read, and only these."""
+    their content: these only (withdrawn since the listing: left out)."""
     if not listed:
         return []
-    start, end = listed[-1].date, listed[0].date + timedelta(microseconds=1)
-    wanted = [s.id for s in listed]
-    found = {i.id: i for i in store.stories_between(sources, start, end, ids=wanted)}
+    found = {i.id: i for i in store.listed_stories([s.id for s in listed])}
     return [Story(found[s.id], story_link(found[s.id], base)) for s in listed if s.id in found]

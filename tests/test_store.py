@@ -395,7 +395,7 @@ def test_every_public_store_method_says_store_error_when_the_database_fails(
         "last_publish": lambda s: s.last_publish(),
         "latest": lambda s: s.latest(["s"], 10),
         "listing": lambda s: s.listing(["s"]),
-        "stories_between": lambda s: s.stories_between(["s"], NOW, NOW),
+        "listed_stories": lambda s: s.listed_stories(["x"]),
         "stored_ids": lambda s: s.stored_ids(["x"]),
         "mark_pages": lambda s: s.mark_pages([("x", "y")]),
         "next_poll_of": lambda s: s.next_poll_of("wire"),

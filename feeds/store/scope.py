@@ -1,5 +1,4 @@
-"""Which stories a feed lists, as one query for ``latest``, ``listing`` and
-``stories_between``: withdrawn stories left out, a near-duplicate cluster's
+"""Which stories a feed lists, as one query for ``latest`` and ``listing``: withdrawn stories left out, a near-duplicate cluster's
 member only when the feed does not show its representative, newest first,
 stories of one date in their source's order.
 
@@ -11,7 +10,6 @@ that its newest stories cost the same whatever the size of the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -23,14 +21,11 @@ def feed_select(
     columns: Sequence[Any],
     names: Sequence[str],
     feed: str | None = None,
-    *,
-    start: datetime | None = None,
-    end: datetime | None = None,
 ) -> Select[Any]:
     """``columns`` of the stories the feed lists, in its order (a cluster may come
     more than once: the caller keeps its first). ``names``: the feed's sources;
     ``feed``: its key in ``feed_items`` for a topic or tag feed (the index already
-    holds only its sources' stories); ``start``/``end``: dated from, before."""
+    holds only its sources' stories)."""
     rep = items.alias("rep")
     if feed is None:
         shown_elsewhere = (
@@ -58,8 +53,4 @@ def feed_select(
         date, order = feed_items.c.sort_date, (feed_items.c.position, feed_items.c.item_id)
     query = query.where(items.c.withdrawn_at.is_(None))
     query = query.where(items.c.cluster.is_(None) | ~shown_elsewhere)
-    if start is not None:
-        query = query.where(date >= start)
-    if end is not None:
-        query = query.where(date < end)
     return query.order_by(date.desc(), *order)
