@@ -407,7 +407,7 @@ def seed(sources: int) -> tuple[float, float]:
     before = os.times()
     subprocess.run(
         [NASHRA, "--log-level", "warning", "once", "-q"], cwd=OUT, check=False,
-        stdout=subprocess.DEVNULL, timeout=1800,
+        stdout=subprocess.DEVNULL, timeout=3600,
     )  # fmt: skip
     after = os.times()
     cpu = after.children_user - before.children_user
