@@ -66,7 +66,8 @@ from bench.near_corpus import (  # noqa: E402
 )
 from feeds import near  # noqa: E402
 from feeds.dedup import Mode, Policy  # noqa: E402
-from feeds.identity import Entry, fingerprinted, identify, identify_texts  # noqa: E402
+from feeds.identity import Entry, identify, with_fingerprints  # noqa: E402
+from feeds.near import read_lines  # noqa: E402
 from feeds.pipeline import GROUP_STORIES  # noqa: E402
 from feeds.store import BatchResult, PollBatch, PollRecord, Store  # noqa: E402
 from sources.html import html_to_text  # noqa: E402
@@ -109,14 +110,18 @@ class Prepared:
 
 def prepare_poll(batch: Batch) -> Prepared:
     """What the pipeline's parse worker does with a feed's items
-    (``feeds.identity.prepare``), timed in two parts: identities, then the batch's
-    fingerprints (a sign-off shared by the feed's stories left out)."""
+    (``feeds.identity.prepare``), timed in two parts: identities (the bodies' lines
+    read and normalised once, for the content key and the fingerprint), then the
+    batch's fingerprints (a sign-off shared by the feed's stories left out)."""
     started = time.perf_counter()
     items = items_of(batch)
     texts = [html_to_text(item.body) for item in items]
-    entries = identify_texts(items, texts)
+    read = [read_lines(text) if text else ((), "") for text in texts]
+    entries = [
+        identify(item, text, key) for item, text, (_, key) in zip(items, texts, read, strict=True)
+    ]
     identified = time.perf_counter()
-    entries = fingerprinted(entries, texts)
+    entries = with_fingerprints(entries, [lines for lines, _ in read])
     return Prepared(entries, identified - started, time.perf_counter() - identified)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from feeds.near import Fingerprint, batch_fingerprints, lines_of
+from feeds.near import Fingerprint, Lines, batch_fingerprints, lines_of, read_lines
 from sources.arabic import normalize_key
 from sources.html import html_to_text
 from sources.item import Item
@@ -31,8 +31,13 @@ from sources.urls import canonical_url, iri_to_uri
 KEY_VERSION = "1"
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``, made once: ``dumps``
+with options builds an encoder each call, several times a story."""
+
+
 def _digest(*parts: object, size: int = 32) -> str:
-    payload = json.dumps([KEY_VERSION, *parts], ensure_ascii=False, separators=(",", ":"))
+    payload = _CANONICAL.encode([KEY_VERSION, *parts])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:size]
 
 
@@ -84,11 +89,12 @@ def item_id(item: Item, canonical: str | None = None) -> str:
     return f"urn:nashra:{item.source}:{digest}"
 
 
-def content_key(item: Item, body_text: str | None = None) -> str:
+def content_key(item: Item, body_text: str | None = None, body_key: str | None = None) -> str:
     """The key of the story's normalised title and body (``body_text``: the body
-    as text, when the caller has it already)."""
-    text = html_to_text(item.body) if body_text is None else body_text
-    return _digest(normalize_key(item.title), normalize_key(text))
+    as text, ``body_key``: its ``normalize_key``, when the caller has them already)."""
+    if body_key is None:
+        body_key = normalize_key(html_to_text(item.body) if body_text is None else body_text)
+    return _digest(normalize_key(item.title), body_key)
 
 
 def revision(item: Item) -> str:
@@ -108,13 +114,15 @@ def revision(item: Item) -> str:
     )
 
 
-def identify(item: Item, body_text: str | None = None) -> Entry:
+def identify(item: Item, body_text: str | None = None, body_key: str | None = None) -> Entry:
+    """The story's identity (``body_text``, ``body_key``: see ``content_key``)."""
     canonical = canonical_url(item.url) if item.url else None
     ident = item_id(item, canonical)
-    keys = [f"id:{_digest(ident)}"]
+    own = _digest(ident)
+    keys = [f"id:{own}"]
     if canonical is not None:
         keys.append(f"url:{_digest(canonical)}")
-    ckey = content_key(item, body_text)
+    ckey = content_key(item, body_text, body_key)
     keys.append(f"text:{ckey}")
     return Entry(
         id=ident,
@@ -122,7 +130,7 @@ def identify(item: Item, body_text: str | None = None) -> Entry:
         keys=tuple(dict.fromkeys(keys)),
         content_key=ckey,
         rev=revision(item),
-        slug=_digest(ident, size=16),
+        slug=own[:16],  # _digest(ident, size=16)
     )
 
 
@@ -138,7 +146,11 @@ def prepare(items: Sequence[Item]) -> list[Entry]:
     items. Run where the source is parsed (a worker process for URL sources), so
     that the store's write transaction only looks up and writes."""
     texts = [html_to_text(item.body) if item.body else "" for item in items]
-    return fingerprinted(identify_texts(items, texts), texts)
+    read = [read_lines(text) if text else ((), "") for text in texts]
+    entries = [
+        identify(item, text, key) for item, text, (_, key) in zip(items, texts, read, strict=True)
+    ]
+    return with_fingerprints(entries, [lines for lines, _ in read])
 
 
 def identify_texts(items: Sequence[Item], texts: Sequence[str]) -> list[Entry]:
@@ -148,9 +160,14 @@ def identify_texts(items: Sequence[Item], texts: Sequence[str]) -> list[Entry]:
 
 def fingerprinted(entries: Sequence[Entry], texts: Sequence[str]) -> list[Entry]:
     """One batch's entries with their fingerprints (``texts``: their bodies as text)."""
-    fps = batch_fingerprints(
-        [(e.item.origin, body_lines(e, text)) for e, text in zip(entries, texts, strict=True)]
+    return with_fingerprints(
+        entries, [body_lines(e, text) for e, text in zip(entries, texts, strict=True)]
     )
+
+
+def with_fingerprints(entries: Sequence[Entry], lines: Sequence[Lines]) -> list[Entry]:
+    """One batch's entries with their fingerprints (``lines``: their bodies' ``lines_of``)."""
+    fps = batch_fingerprints([(e.item.origin, ls) for e, ls in zip(entries, lines, strict=True)])
     return [
         replace(e, fingerprint=fp, fingerprinted=True) for e, fp in zip(entries, fps, strict=True)
     ]

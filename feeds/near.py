@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from hashlib import blake2b
 from zlib import crc32
 
@@ -71,6 +72,10 @@ class Fingerprint:
     """CRC-32 of the body's shingles (at most ``MAX_TOKENS`` of them)."""
     bands: tuple[int, ...]
     """``BANDS`` LSH band values, each in [0, 2**63)."""
+    packed: bytes = field(default=b"", compare=False, repr=False)
+    """``pack(shingles)`` when ``fingerprint`` made it (where the story was parsed,
+    so that the store's writer need not sort the shingles), else empty: see
+    ``packed``."""
 
 
 # -- cleaning ----------------------------------------------------------------
@@ -124,8 +129,24 @@ by ``shared_lines`` and ``fingerprint`` alike."""
 
 def lines_of(body_text: str) -> Lines:
     """The body's non-empty lines (of its first ``MAX_CHARS`` characters) and their keys."""
-    stripped = (line.strip() for line in clean_text(body_text[:MAX_CHARS]).splitlines())
+    return _lines(clean_text(body_text[:MAX_CHARS]))
+
+
+def _lines(cleaned: str) -> Lines:
+    stripped = (line.strip() for line in cleaned.splitlines())
     return tuple((line, normalize_key(line)) for line in stripped if line)
+
+
+def read_lines(body_text: str) -> tuple[Lines, str]:
+    """``lines_of(body_text)`` and ``normalize_key(body_text)``, the text normalised
+    once: ``normalize_key`` goes word by word, and a line break always separates two
+    words, so the text's key is its lines' keys joined, whenever the lines hold the
+    whole text (no more than ``MAX_CHARS``, nothing ``clean_text`` removes)."""
+    cleaned = clean_text(body_text[:MAX_CHARS])
+    lines = _lines(cleaned)
+    if cleaned == body_text:
+        return lines, " ".join([key for _, key in lines if key])
+    return lines, normalize_key(body_text)
 
 
 def paragraphs(body: str | Lines, boilerplate: frozenset[str] = frozenset()) -> list[list[str]]:
@@ -216,7 +237,7 @@ def fingerprint(body: str | Lines, boilerplate: frozenset[str] = frozenset()) ->
     if sum(len(words) for words in paras) < MIN_TOKENS:
         return None
     shingles = frozenset(shingle_hashes(paras))
-    return Fingerprint(shingles, bands_of(shingles))
+    return Fingerprint(shingles, bands_of(shingles), pack(shingles))
 
 
 def batch_fingerprints(bodies: Sequence[tuple[str, Lines]]) -> list[Fingerprint | None]:
@@ -271,10 +292,16 @@ def _densify(mins: list[int]) -> list[int]:
 
 def resemblance(a: Fingerprint, b: Fingerprint) -> float:
     """Jaccard resemblance of the shingle sets: 1.0 for the same text, 0.0 for none shared."""
-    if not a.shingles and not b.shingles:
+    return jaccard(a.shingles, b.shingles)
+
+
+def jaccard(a: frozenset[int], b: frozenset[int] | Sequence[int]) -> float:
+    """Shared shingles over all shingles of the two sets (1.0 for two empty sets);
+    ``b`` may be a sequence of distinct shingles (``unpacked``)."""
+    if not a and not b:
         return 1.0
-    shared = len(a.shingles & b.shingles)
-    return shared / (len(a.shingles) + len(b.shingles) - shared)
+    shared = len(a.intersection(b))
+    return shared / (len(a) + len(b) - shared)
 
 
 def is_near_duplicate(a: Fingerprint, b: Fingerprint, threshold: float = THRESHOLD) -> bool:
@@ -287,8 +314,25 @@ def pack(shingles: frozenset[int]) -> bytes:
     return struct.pack(f"<{len(shingles)}I", *sorted(shingles))
 
 
+def packed(fp: Fingerprint) -> bytes:
+    """``pack(fp.shingles)``, made once: by ``fingerprint``, or here."""
+    return fp.packed or pack(fp.shingles)
+
+
+_LITTLE = sys.byteorder == "little" and struct.calcsize("I") == 4
+"""The machine's own unsigned ints are ``pack``'s: bytes are read as they are."""
+
+
 def unpack(data: bytes) -> frozenset[int]:
     """The shingle set stored by ``pack``."""
+    return frozenset(unpacked(data))
+
+
+def unpacked(data: bytes) -> Sequence[int]:
+    """The shingles stored by ``pack``, as a sequence (distinct, sorted) rather than a
+    set: what ``jaccard`` compares a set with, without making a set of it."""
     if len(data) % 4:
         raise ValueError(f"packed shingles: {len(data)} bytes is not a multiple of 4")
-    return frozenset(struct.unpack(f"<{len(data) // 4}I", data))
+    if _LITTLE:  # read in place: no tuple, no copy
+        return memoryview(data).cast("I")
+    return struct.unpack(f"<{len(data) // 4}I", data)

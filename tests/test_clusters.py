@@ -375,3 +375,19 @@ def test_a_grown_window_reaches_stories_whose_bands_were_dropped(store: Store) -
     )
     assert result.merged == 1 and decisions[0].duplicate_of == saved[5].id
     assert min(s for s, _ in _bands(store)) <= int((start + timedelta(days=1)).timestamp())
+
+
+def test_a_stored_candidate_half_the_size_matches_at_the_threshold() -> None:
+    """A candidate read from its packed shingles is compared as a set would be, and
+    one whose size alone caps the resemblance below the threshold is passed over:
+    a stored story holding exactly half the new one's shingles still matches."""
+    from feeds.near import THRESHOLD, Fingerprint, pack, unpacked
+    from feeds.store.clusters import Candidate, best_match
+
+    probe = Fingerprint(frozenset(range(1000, 1200)), ())
+    half = Candidate("half", "half", unpacked(pack(frozenset(range(1000, 1100)))))
+    short = Candidate("short", "short", frozenset(range(1000, 1099)))
+    assert THRESHOLD == 0.5
+    found = best_match(probe, [short, half])
+    assert found is not None and found.id == "half"
+    assert best_match(probe, [short]) is None

@@ -107,3 +107,48 @@ def test_prepare_fingerprints_as_the_store_would() -> None:
     alone = fingerprint(lines_of(bodies[0]))
     assert alone is not None and prepared[0].fingerprint is not None
     assert prepared[0].fingerprint.shingles == alone.shingles
+
+
+def test_keys_are_pinned() -> None:
+    """Stored keys and slugs must never change: the values of the first release."""
+    entry = identify(
+        _item(
+            body="<p>نص الخبر في سطره الأول</p><p>والسطر الثاني</p>",
+            url="https://alwasat.ly/news/libya/123?utm_source=x",
+        )
+    )
+    assert entry.id == "https://alwasat.ly/news/libya/123"
+    assert entry.slug == "2d1bd883c20e8bf5"
+    assert entry.keys == (
+        "id:2d1bd883c20e8bf5be4b7891d54ea661",
+        "url:2d1bd883c20e8bf5be4b7891d54ea661",
+        "text:7130a376114e1b57d5cb842ac3fa1545",
+    )
+
+
+def test_prepare_gives_the_keys_identify_gives() -> None:
+    """``prepare`` reads a body's key from its lines' keys: the same key as the whole
+    text's, for bodies the lines hold whole and for those they do not (a control
+    character the lines drop, a body longer than the lines read, a line separator)."""
+    from feeds.near import MAX_CHARS
+    from sources.html import text_to_html
+
+    article = _articles(1)[0]
+    bodies = [
+        text_to_html(article),
+        text_to_html(article) + "<p>سطر \x01فيه محرف تحكم\x85</p>",
+        text_to_html(article) + "<p>سطر&#8232;ثم سطر آخر\u2029بعده</p>",
+        "<p>" + " ".join([article] * (MAX_CHARS // len(article) + 2)) + "</p>",
+        "<p>، ـ ؟</p><p>كلمة</p>",
+        "",
+    ]
+    items = [_item(title=f"خبر {n}", body=body) for n, body in enumerate(bodies)]
+    for prepared, item in zip(prepare(items), items, strict=True):
+        alone = identify(item)
+        assert (prepared.id, prepared.keys, prepared.content_key, prepared.rev, prepared.slug) == (
+            alone.id,
+            alone.keys,
+            alone.content_key,
+            alone.rev,
+            alone.slug,
+        )

@@ -259,6 +259,35 @@ def test_adversarial_read_also_lines_stay_linear() -> None:
     assert time.perf_counter() - start < 0.5
 
 
+LINE_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x85"]
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(VOCABULARY),
+            st.sampled_from([*LINE_BREAKS, " ", "\t", "،", "ـ", "َ", "\x00", "\u200f", "-", "٣"]),
+        ),
+        max_size=200,
+    ).map("".join)
+)
+def test_the_lines_keys_make_the_whole_texts_key(text: str) -> None:
+    """``read_lines`` normalises a body once, line by line: its key is the whole
+    text's ``normalize_key`` whatever the line breaks, controls and marks."""
+    lines, key = near.read_lines(text)
+    assert key == normalize_key(text)
+    assert lines == near.lines_of(text)
+    assert all(line and line_key == normalize_key(line) for line, line_key in lines)
+
+
+def test_a_body_longer_than_the_lines_read_keeps_its_whole_key() -> None:
+    text = "\n".join([LONG] * (near.MAX_CHARS // len(LONG) + 2))
+    lines, key = near.read_lines(text)
+    assert key == normalize_key(text)
+    assert sum(len(line) for line, _ in lines) <= near.MAX_CHARS
+
+
 # -- what the store keeps ---------------------------------------------------------
 
 
@@ -268,6 +297,13 @@ def test_pack_round_trip(shingles: frozenset[int]) -> None:
     data = near.pack(shingles)
     assert len(data) == 4 * len(shingles)
     assert near.unpack(data) == shingles
+
+
+def test_a_fingerprint_carries_its_packed_shingles() -> None:
+    found = fp(LONG)
+    assert found.packed == near.pack(found.shingles)
+    bare = Fingerprint(found.shingles, found.bands)
+    assert bare == found and near.packed(bare) == found.packed
 
 
 def test_unpack_refuses_a_torn_value() -> None:

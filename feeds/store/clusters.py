@@ -49,10 +49,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from feeds.identity import Entry, body_lines
-from feeds.near import THRESHOLD, Fingerprint, bands_of, batch_fingerprints, resemblance, unpack
+from feeds.near import (
+    THRESHOLD,
+    Fingerprint,
+    bands_of,
+    batch_fingerprints,
+    jaccard,
+    unpack,
+    unpacked,
+)
 from feeds.store.changes import touch_stories
 from feeds.store.database import chunks, insert_rows, marks, upserting
-from feeds.store.tables import content_of, items, meta
+from feeds.store.tables import binder, content_of, items, meta
 from sources.html import html_to_text
 
 BUCKETS = 256
@@ -67,7 +75,10 @@ class Candidate:
     id: str
     root: str
     """The representative of the candidate's cluster (itself if it is one)."""
-    shingles: frozenset[int]
+    shingles: frozenset[int] | Sequence[int]
+    """Its shingles: a set, or the distinct shingles a stored story's packed bytes
+    hold (``near.unpacked``: most candidates are compared once, a set is not worth
+    making)."""
 
 
 def body_text(body: str) -> str:
@@ -132,12 +143,8 @@ def keep_bands(conn: Connection, now: datetime, window: timedelta) -> None:
     with: drop the rows of stories first seen more than ``window`` and
     ``KEPT_BEYOND`` ago (``PRUNE_STEP`` of them at a time, every ``PRUNE_EVERY``),
     and make again from the stored shingles the rows a grown window reaches."""
-    state = {
-        key: int(value)
-        for key, value in conn.execute(
-            select(meta.c.key, meta.c.value).where(meta.c.key.in_([KEPT_SINCE, PRUNED_AT]))
-        )
-    }
+    sql = f'SELECT "key", value FROM meta WHERE "key" IN ({marks(conn, 2)})'
+    state = {key: int(value) for key, value in conn.exec_driver_sql(sql, (KEPT_SINCE, PRUNED_AT))}
     at = int(now.timestamp())
     need = int((now - window).timestamp())
     kept = state.get(KEPT_SINCE)
@@ -201,16 +208,16 @@ def candidates(
         for band, key in conn.exec_driver_sql(sql, (*chunk, after)):
             keys_of.setdefault(band, []).append(key)
     stories: dict[int, list[Candidate]] = {}
+    seen_since = binder(items, ("first_seen",), conn.dialect)((since,))[0]
     for chunk in chunks(sorted({key for keys in keys_of.values() for key in keys})):
-        query = select(items.c.id, items.c.cluster, items.c.shingles, items.c.near_key).where(
-            items.c.near_key.in_(chunk),
-            items.c.first_seen >= since,
-            items.c.withdrawn_at.is_(None),
-            items.c.shingles.is_not(None),
+        sql = (
+            "SELECT id, cluster, shingles, near_key FROM items "
+            f"WHERE near_key IN ({marks(conn, len(chunk))}) AND first_seen >= {marks(conn, 1)} "
+            "AND withdrawn_at IS NULL AND shingles IS NOT NULL"
         )
-        for row in conn.execute(query):
-            found = Candidate(row.id, row.cluster or row.id, unpack(row.shingles))
-            stories.setdefault(row.near_key, []).append(found)
+        for ident, cluster, shingles, key in conn.exec_driver_sql(sql, (*chunk, seen_since)):
+            found = Candidate(ident, cluster or ident, unpacked(shingles))
+            stories.setdefault(key, []).append(found)
     return {
         band: [c for key in keys for c in stories.get(key, ())] for band, keys in keys_of.items()
     }
@@ -221,13 +228,16 @@ def best_match(
 ) -> Candidate | None:
     """The candidate most like ``fp``, if it resembles it at least ``threshold``."""
     best: tuple[float, Candidate] | None = None
-    probe = Fingerprint(fp.shingles, ())
     seen: set[str] = set()
+    size = len(fp.shingles)
     for candidate in found:
         if candidate.id in seen:
             continue
         seen.add(candidate.id)
-        score = resemblance(probe, Fingerprint(candidate.shingles, ()))
+        other = len(candidate.shingles)
+        if size and other and min(size, other) / max(size, other) < threshold:
+            continue  # the resemblance is at most this ratio of the sizes: below
+        score = jaccard(fp.shingles, candidate.shingles)  # ``resemblance``
         if score >= threshold and (best is None or score > best[0]):
             best = (score, candidate)
     return best[1] if best else None
@@ -243,7 +253,9 @@ def band_values(ident: str, fp: Fingerprint, first_seen: datetime) -> list[tuple
 
 
 def insert_bands(conn: Connection, rows: Sequence[tuple[int, int, int]]) -> None:
-    insert_rows(conn, "near_bands", BAND_COLUMNS, rows)
+    """Insert band rows in the index's order: the rows landing on one page of it
+    come one after the other, while the page is at hand."""
+    insert_rows(conn, "near_bands", BAND_COLUMNS, sorted(rows))
 
 
 def stored_band_values(rows: Iterable[Any]) -> list[tuple[int, int, int]]:
@@ -286,23 +298,37 @@ def replace_bands(conn: Connection, ident: str, fp: Fingerprint | None, near: bo
 def touch(conn: Connection, ids: Iterable[str], now: datetime) -> None:
     """The entries of these stories show something new (a member joined or left, a
     member was edited, a withdrawal): a new shown revision and ``updated``."""
-    for chunk in chunks(sorted(set(ids))):
-        conn.execute(
-            update(items)
-            .where(items.c.id.in_(chunk))
-            .values(shown_rev=uuid.uuid4().hex, updated=now)
-        )
+    ids = set(ids)
+    show_changed(conn, ids, now)
     touch_clusters(conn, ids)
+
+
+def show_changed(conn: Connection, ids: Iterable[str], now: datetime) -> None:
+    """A new shown revision and ``updated`` for these stories' entries (``touch``
+    without the change tokens, which the caller gives with others at once)."""
+    updated = binder(items, ("updated",), conn.dialect)((now,))[0]
+    for chunk in chunks(sorted(set(ids))):
+        sql = f"UPDATE items SET shown_rev = {marks(conn, 1)}, updated = {marks(conn, 1)} "
+        sql += f"WHERE id IN ({marks(conn, len(chunk))})"
+        conn.exec_driver_sql(sql, (uuid.uuid4().hex, updated, *chunk))
 
 
 def touch_clusters(conn: Connection, roots: Iterable[str]) -> None:
     """New change tokens for the feeds of every version of these clusters (each
     version's entry, where it stands in for its cluster, lists the others)."""
+    touch_stories(conn, members(conn, roots))
+
+
+def members(conn: Connection, roots: Iterable[str]) -> list[str]:
+    """The ids of every version of these clusters, the representatives included."""
     versions: list[str] = []
     for chunk in chunks(sorted(set(roots))):
-        query = select(items.c.id).where(items.c.id.in_(chunk) | items.c.cluster.in_(chunk))
-        versions.extend(conn.execute(query).scalars())
-    touch_stories(conn, versions)
+        sql = (
+            f"SELECT id FROM items WHERE id IN ({marks(conn, len(chunk))}) "
+            f"OR cluster IN ({marks(conn, len(chunk))})"
+        )
+        versions.extend(conn.exec_driver_sql(sql, (*chunk, *chunk)).scalars())
+    return versions
 
 
 def roots_of(conn: Connection, ids: Iterable[str]) -> set[str]:

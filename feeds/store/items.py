@@ -20,15 +20,15 @@ from sqlalchemy.engine import Connection
 
 from feeds.dedup import Decision, Mode, Outcome, Policy, decide
 from feeds.identity import Entry
-from feeds.near import Fingerprint, pack
+from feeds.near import Fingerprint, packed
 from feeds.store import clusters, corrections
 from feeds.store.base import Base, boundary
 from feeds.store.changes import touch_stories
 from feeds.store.clusters import near_key
-from feeds.store.database import chunks, insert_ignoring
+from feeds.store.database import chunks, marks
 from feeds.store.files import save_files
 from feeds.store.scope import feed_select
-from feeds.store.tables import content_of, dedup_keys, encode_enclosures, items
+from feeds.store.tables import binder, content_of, dedup_keys, encode_enclosures, items
 from feeds.store.topics import file_stories
 from feeds.topics import NO_TOPICS, Topics
 from sources.base import FileState
@@ -190,7 +190,7 @@ def save_batch(
     if near:
         decisions = _merge(conn, decisions, fps, now, policy)
     counts = {o: 0 for o in Outcome}
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple[Any, ...]] = []
     bands: list[tuple[int, int, int]] = []
     touched: set[str] = set()
     edited: list[str] = []
@@ -198,9 +198,8 @@ def save_batch(
         counts[d.outcome] += 1
         fp = fps.get(d.entry.id)
         if d.outcome in (Outcome.NEW, Outcome.MERGED):
-            row = {**_row(d.entry, now, fp, policy), "position": position}
-            row["cluster"] = d.duplicate_of if d.outcome is Outcome.MERGED else None
-            new_rows.append(row)
+            cluster = d.duplicate_of if d.outcome is Outcome.MERGED else None
+            new_rows.append((*_values(d.entry, now, fp, policy), position, cluster))
             if fp is not None and near:
                 bands.extend(clusters.band_values(d.entry.id, fp, now))
             if d.outcome is Outcome.MERGED and d.duplicate_of:
@@ -212,16 +211,17 @@ def save_batch(
                 touched.add(cluster)
             else:  # a representative's edit shows in its members' entries too
                 edited.append(d.entry.id)
-    if new_rows:
-        conn.execute(items.insert(), new_rows)
+    _insert_items(conn, new_rows)
     filed = [d.entry.id for d in decisions if d.outcome in (Outcome.NEW, Outcome.MERGED)]
     filed += [d.entry.id for d in decisions if d.outcome is Outcome.UPDATED]
     file_stories(conn, filed, topics)
     clusters.insert_bands(conn, bands)
-    clusters.touch(conn, touched, now)
+    clusters.show_changed(conn, touched, now)
+    shown = clusters.members(conn, touched)  # before a withdrawal hands a cluster on
     withdrawn = corrections.withdraw(conn, gone, now)
-    touch_stories(conn, filed)
-    clusters.touch_clusters(conn, edited)
+    # the change tokens of every story written, and of every version of the clusters
+    # whose entries changed, asked for at once
+    touch_stories(conn, [*filed, *shown, *clusters.members(conn, edited)])
     save_files(conn, source, file_states, now)
     result = BatchResult(
         new=counts[Outcome.NEW],
@@ -255,10 +255,13 @@ def _merge(
             settled.append(d)
             continue
         bands = dict.fromkeys(fp.bands)
-        found = clusters.best_match(
-            fp,
-            [c for band in bands for c in (*stored.get(band, ()), *batch.get(band, ()))],
-        )
+        pool: list[clusters.Candidate] = []  # band by band: stored first, then the batch's
+        for band in bands:
+            if band in stored:
+                pool += stored[band]
+            if band in batch:
+                pool += batch[band]
+        found = clusters.best_match(fp, pool)
         root = d.entry.id if found is None else found.root
         mate = clusters.Candidate(d.entry.id, root, fp.shingles)
         for band in bands:
@@ -274,12 +277,16 @@ def _decide(conn: Connection, entries: Sequence[Entry]) -> list[Decision]:
     revs: dict[str, str] = {}
     ids = list({e.id for e in entries})
     for chunk in chunks(ids):
-        query = select(items.c.id, items.c.rev, items.c.source).where(items.c.id.in_(chunk))
+        sql = f"SELECT id, rev, source FROM items WHERE id IN ({marks(conn, len(chunk))})"
         # a story another source brought first stays that source's: here it is a
         # duplicate (through its id key), not an edit that would move it between feeds
-        revs.update((r.id, r.rev) for r in conn.execute(query) if r.source in sources_of)
+        revs.update(
+            (i, rev) for i, rev, src in conn.exec_driver_sql(sql, tuple(chunk)) if src in sources_of
+        )
     unknown = [e for e in entries if e.id not in revs]
-    aliases = _owners(conn, [e.keys[0] for e in unknown])
+    # resolving ids keeps every entry's keys: their owners are read once, here
+    owners = _owners(conn, list({k for e in entries for k in e.keys}))
+    aliases = {e.keys[0]: owners[e.keys[0]] for e in unknown if e.keys[0] in owners}
     others = {aliases[e.keys[0]] for e in unknown if aliases.get(e.keys[0], e.id) != e.id}
     known: dict[str, Any] = {}
     for chunk in chunks(sorted(others)):
@@ -292,15 +299,14 @@ def _decide(conn: Connection, entries: Sequence[Entry]) -> list[Decision]:
             revs[row.id] = row.rev
             e = replace(e, id=row.id, slug=row.slug)
         resolved.append(e)
-    keys = list({k for e in resolved for k in e.keys})
-    return decide(resolved, revs, _owners(conn, keys))
+    return decide(resolved, revs, owners)
 
 
 def _owners(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
     for chunk in chunks(keys):
-        query = select(dedup_keys.c.key, dedup_keys.c.item_id).where(dedup_keys.c.key.in_(chunk))
-        owners.update((r[0], r[1]) for r in conn.execute(query))
+        sql = f'SELECT "key", item_id FROM dedup_keys WHERE "key" IN ({marks(conn, len(chunk))})'
+        owners.update((key, owner) for key, owner in conn.exec_driver_sql(sql, tuple(chunk)))
     return owners
 
 
@@ -317,9 +323,16 @@ def _claim(conn: Connection, decisions: list[Decision], now: datetime) -> list[D
                 wanted.setdefault(key, d.entry.id)
     if not wanted:
         return decisions
-    rows = [{"key": k, "item_id": wanted[k], "created_at": now} for k in sorted(wanted)]
-    claim = insert_ignoring(conn, dedup_keys).returning(dedup_keys.c.key)
-    taken = set(conn.execute(claim, rows).scalars())
+    created = binder(dedup_keys, ("created_at",), conn.dialect)((now,))[0]
+    taken: set[str] = set()
+    for chunk in chunks(sorted(wanted), CLAIM_ROWS):
+        values = ", ".join([f"({marks(conn, 3)})"] * len(chunk))
+        sql = (
+            f'INSERT INTO dedup_keys ("key", item_id, created_at) VALUES {values} '
+            'ON CONFLICT DO NOTHING RETURNING "key"'
+        )
+        params = tuple(v for k in chunk for v in (k, wanted[k], created))
+        taken.update(conn.exec_driver_sql(sql, params).scalars())
     lost = {
         d.entry.id: d
         for d in decisions
@@ -359,37 +372,90 @@ def _update(
     return str(old.cluster) if old.cluster else None
 
 
+ROW_COLUMNS = (
+    "id",
+    "source",
+    "origin",
+    "title",
+    "summary",
+    "body",
+    "url",
+    "author",
+    "tags",
+    "language",
+    "image",
+    "enclosures",
+    "published",
+    "updated",
+    "first_seen",
+    "sort_date",
+    "rev",
+    "content_key",
+    "slug",
+    "shingles",
+    "near_key",
+    "priority",
+)
+"""The ``items`` columns a story's own content fills (``_values``), new or edited."""
+INSERT_COLUMNS = (*ROW_COLUMNS, "position", "cluster")
+CLAIM_ROWS = 300
+"""Dedup keys claimed per statement (three parameters each)."""
+
+
+def _values(
+    entry: Entry,
+    first_seen: datetime,
+    fp: Fingerprint | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> tuple[Any, ...]:
+    """A story's ``ROW_COLUMNS``, as Python values."""
+    item = entry.item
+    return (
+        entry.id,
+        item.source,
+        item.origin,
+        item.title,
+        item.summary,
+        item.body,
+        item.url,
+        item.author,
+        json.dumps(list(item.tags), ensure_ascii=False),
+        item.language,
+        item.image,
+        encode_enclosures(item.enclosures),
+        item.published,
+        item.updated,
+        first_seen,
+        item.published or first_seen,
+        entry.rev,
+        entry.content_key,
+        entry.slug,
+        packed(fp) if fp is not None else None,
+        near_key(entry.id) if fp is not None and policy.mode is Mode.NEAR else None,
+        policy.priority or None,
+    )
+
+
 def _row(
     entry: Entry,
     first_seen: datetime,
     fp: Fingerprint | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> dict[str, Any]:
-    item = entry.item
-    return {
-        "id": entry.id,
-        "source": item.source,
-        "origin": item.origin,
-        "title": item.title,
-        "summary": item.summary,
-        "body": item.body,
-        "url": item.url,
-        "author": item.author,
-        "tags": json.dumps(list(item.tags), ensure_ascii=False),
-        "language": item.language,
-        "image": item.image,
-        "enclosures": encode_enclosures(item.enclosures),
-        "published": item.published,
-        "updated": item.updated,
-        "first_seen": first_seen,
-        "sort_date": item.published or first_seen,
-        "rev": entry.rev,
-        "content_key": entry.content_key,
-        "slug": entry.slug,
-        "shingles": pack(fp.shingles) if fp is not None else None,
-        "near_key": near_key(entry.id) if fp is not None and policy.mode is Mode.NEAR else None,
-        "priority": policy.priority or None,
-    }
+    return dict(zip(ROW_COLUMNS, _values(entry, first_seen, fp, policy), strict=True))
+
+
+def _insert_items(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert new stories (``INSERT_COLUMNS`` values) with one driver call: the
+    values converted as SQLAlchemy would (``tables.binder``), without its work per row."""
+    if not rows:
+        return
+    bind = binder(items, INSERT_COLUMNS, conn.dialect)
+    sql = (
+        f"INSERT INTO items ({', '.join(INSERT_COLUMNS)}) "
+        f"VALUES ({marks(conn, len(INSERT_COLUMNS))})"
+    )
+    conn.exec_driver_sql(sql, [bind(row) for row in rows])
 
 
 def stored(row: Any) -> StoredItem:
