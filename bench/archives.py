@@ -47,6 +47,7 @@ from feeds.store import Store  # noqa: E402
 
 SAMPLES = ROOT / "bench" / "data" / "samples" / "news-articles.jsonl"
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+PER_FILE = 1000
 CONFIG = """\
 [site]
 title = "قياس الأرشيف"
@@ -113,11 +114,18 @@ class Corpus:
         )
 
     def write(self, sources: Path) -> None:
+        """One file per ``PER_FILE`` stories (a source file has a size limit)."""
         for name, records in self.records.items():
             folder = sources / name
             folder.mkdir(parents=True, exist_ok=True)
-            lines = [json.dumps(r, ensure_ascii=False) for r in records]
-            (folder / "stories.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+            for start in range(0, len(records), PER_FILE):
+                lines = [
+                    json.dumps(r, ensure_ascii=False) for r in records[start : start + PER_FILE]
+                ]
+                path = folder / f"stories-{start // PER_FILE:04d}.jsonl"
+                text = "\n".join(lines) + "\n"
+                if not path.exists() or path.read_text("utf-8") != text:
+                    path.write_text(text, "utf-8")
 
 
 class Counted:
@@ -138,6 +146,13 @@ def config(root: Path, public: str) -> Config:
     path = root / f"{public}.toml"
     path.write_text(CONFIG.replace("PUBLIC", public), "utf-8")
     return load_config(str(path))
+
+
+def collect(cfg: Config, store: Store, at: datetime) -> None:
+    report = run_once(cfg, store, now=at)
+    errors = [e for s in report.sources for e in s.errors]
+    if errors:
+        raise SystemExit(f"collecting failed: {errors[0]}")
 
 
 def timed_publish(
@@ -187,7 +202,7 @@ def main() -> None:
     rows: list[tuple[str, tuple[float, int, int], tuple[float, int, int]]] = []
     try:
         started = time.perf_counter()
-        run_once(config(root, "collect"), store, now=NOW)
+        collect(config(root, "collect"), store, NOW)
         collected = time.perf_counter() - started
         reuse, render = config(root, "reuse"), config(root, "render")
         first_reuse = timed_publish(store, reuse, counter, NOW, reuse=True)
@@ -201,7 +216,7 @@ def main() -> None:
             else:
                 corpus.add(number, NOW - timedelta(seconds=rng.uniform(0, span)))
         corpus.write(root / "sources")
-        run_once(config(root, "collect"), store, now=later)
+        collect(config(root, "collect"), store, later)
         again_reuse = timed_publish(store, reuse, counter, later, reuse=True)
         again_render = timed_publish(store, render, counter, later, reuse=False)
         rows.append((f"{args.new} new stories", again_reuse, again_render))
