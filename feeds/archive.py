@@ -85,8 +85,9 @@ page): a month of more has several pages."""
 STATE = Path(".nashra") / "archives.json"
 """What each archive was made of, under the public folder."""
 INDEXES = Path(".nashra") / "archives"
-"""Under the public folder, ``<feed>/<page>.json``: where each entry of a page is
-in its file, so that a page rendered again reuses the entries that did not change."""
+"""Under the public folder, ``<feed>/<page>.json``: what each entry of a page's
+file was rendered from, so that a page rendered again reuses the entries that
+did not change."""
 FH_NS = "http://purl.org/syndication/history/1.0"
 ARCHIVE_RELS = ("current", "prev-archive", "next-archive")
 _ATOM = f"{{{ATOM_NS}}}"
@@ -448,7 +449,7 @@ def publish_archives(
         lost = record is None or not record.oldest or record.oldest not in held
         page = _Page(folder / f"{key}.xml", indexes / f"{key}.json", context, named, shared)
         data, written, new_records[key], kept = _archive(
-            store, page, doc, sources, pages.get(key, []), record,
+            store, page, doc, pages.get(key, []), record,
             lost=lost, old=olds.get(key), before=before,
         )  # fmt: skip
         before = kept
@@ -520,7 +521,7 @@ class _Page:
     path: Path
     """The page's file."""
     index: Path
-    """Its index: where each of its entries is in the file (``INDEXES``)."""
+    """Its index: what each entry of the file was rendered from (``INDEXES``)."""
     context: str
     """The feed's ``entry_context``."""
     attribution: Mapping[str, tuple[str, str]]
@@ -551,8 +552,8 @@ def _read_entries(page: _Page) -> Entries:
 
 
 def _write_index(page: _Page, data: bytes, keys: Sequence[tuple[str, AtomEntry]]) -> None:
-    """Record where the page's entries are; a page whose index cannot be written
-    is rendered in full next time, nothing worse."""
+    """Record what the page's entries were rendered from; a page whose index
+    cannot be written is rendered in full next time, nothing worse."""
     index = {
         "version": 1,
         "file": hashlib.sha256(data).hexdigest(),
@@ -568,7 +569,6 @@ def _rendered(
     store: Store,
     page: _Page,
     doc: FeedMeta,
-    sources: Sequence[str],
     listed: Sequence[Listed],
     before: Entries,
 ) -> tuple[bytes, list[tuple[str, AtomEntry]], Entries]:
@@ -587,7 +587,7 @@ def _rendered(
             made[story.id] = entry
         else:
             unread.append(story)
-    fresh = _stories(store, sources, unread, doc.home_url)
+    fresh = _stories(store, unread, doc.home_url)
     revs = {story.id: story for story in unread}
     for read, entry in zip(fresh, atom_entries(doc, fresh), strict=True):
         made[read.item.id] = entry
@@ -605,7 +605,6 @@ def _archive(
     store: Store,
     page: _Page,
     doc: FeedMeta,
-    sources: Sequence[str],
     listed: Sequence[Listed],
     record: Record | None,
     *,
@@ -625,11 +624,11 @@ def _archive(
         return None, False, record, {}  # nothing it is made of changed
     oldest = listed[-1].id if listed else ""
     if not (exists and lost):  # all its stories are in the store
-        data, entries, known = _rendered(store, page, doc, sources, listed, before)
+        data, entries, known = _rendered(store, page, doc, listed, before)
         written = write_if_changed(path, data, durable=False)
         _write_index(page, data, entries)
         return data, written, replace(wanted, oldest=oldest), known
-    stories = _stories(store, sources, listed, doc.home_url)
+    stories = _stories(store, listed, doc.home_url)
     fresh = render_atom(doc, stories)
     old = old or _read(path, store, {published_id(s.item.id) for s in stories})
     page.index.unlink(missing_ok=True)  # a page carrying lost entries is rendered whole
@@ -648,9 +647,7 @@ def _archive(
     return data, write_if_changed(path, data, durable=False), keeps, {}
 
 
-def _stories(
-    store: Store, sources: Sequence[str], listed: Sequence[Listed], base: str
-) -> list[Story]:
+def _stories(store: Store, listed: Sequence[Listed], base: str) -> list[Story]:
     """Stories of a page (``listed``, newest first), in the feed's order, with
     their content: these only (withdrawn since the listing: left out)."""
     if not listed:

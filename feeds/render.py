@@ -492,7 +492,7 @@ def _generator(
     """``stories`` already made publishable; ``rss``: for RSS, else for Atom.
     ``updated`` and ``with_also`` (whether the ``nashra`` namespace is declared)
     are the stories' own unless given: a document assembled from entries rendered
-    apart (``atom_shell``) says what all of its entries would."""
+    apart (``atom_document``) says what all of its entries would."""
     fg = FeedGenerator()
     fg.load_extension("dc")
     if with_also is None:

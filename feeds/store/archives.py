@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import effective_rev
@@ -82,15 +81,3 @@ class Archives(Base):
                 query = select(items.c.id).where(items.c.id.in_(chunk))
                 found.update(conn.execute(query).scalars())
         return found
-
-
-def _once_per_cluster(conn: Connection, query: Select[Any]) -> list[Any]:
-    rows: list[Any] = []
-    roots: set[str] = set()
-    for row in conn.execute(query):
-        mapping = row._mapping
-        root = mapping["cluster"] or mapping["id"]
-        if root not in roots:
-            roots.add(root)
-            rows.append(mapping)
-    return rows
