@@ -68,8 +68,8 @@ def touch_keys(conn: Connection, keys: Iterable[str]) -> None:
 
 
 _UPSERT = (
-    "INSERT INTO changes (key, token) VALUES ({marks}) "
-    "ON CONFLICT (key) DO UPDATE SET token = excluded.token"
+    'INSERT INTO changes ("key", token) VALUES ({marks}) '
+    'ON CONFLICT ("key") DO UPDATE SET token = excluded.token'
 )
 """Standard enough for both databases; sent to the driver as it is, since a
 cluster's edit may touch hundreds of keys, where SQLAlchemy's parameter

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -284,7 +284,7 @@ Binder = Callable[[Sequence[Any]], tuple[Any, ...]]
 """Turns a row of Python values (in a statement's column order) into the driver's."""
 
 
-@cache
+@lru_cache(maxsize=64)
 def binder(table: Table, columns: tuple[str, ...], dialect: Dialect) -> Binder:
     """The values of a row for ``columns`` of ``table`` as the driver takes them,
     converted as SQLAlchemy converts them (each column's type's bind processor:
