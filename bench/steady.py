@@ -11,8 +11,9 @@ Last-Modified make conditional GETs answer 304). When nginx is missing, the
 Python server of bench/fetch.py is used instead, and the table says so.
 
 First every source is polled once with ``nashra once`` (everything new, 5
-stories each; its time and CPU are printed), so that the timed daemon run is in
-steady state from its first second. The daemon run has two phases:
+stories each; its time and CPU are printed), then the sources' next polls are
+spread evenly over one interval from then (``spread``), so that the timed daemon
+run is in steady state from its first second. The daemon run has two phases:
 
   quiet   QUIET seconds where nothing changes: every poll is a 304;
   mixed   the rest: every second, 1/INTERVAL of a CHANGED share (10 %) of the
@@ -46,13 +47,14 @@ import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -336,6 +338,7 @@ def main() -> None:
         server, port = _load("fetch").start_server(options, OUT / "port")
     (OUT / "nashra.toml").write_text(config(args.sources, port, args.interval), "utf-8")
     first = seed(args.sources)
+    spread(OUT / ".state" / "nashra.db", args.interval)
     changer = Changer(feeds, args.changed, args.interval)
     changer.start()
     log_path = OUT / "daemon.log"
@@ -413,6 +416,30 @@ def seed(sources: int) -> tuple[float, float]:
     cpu = after.children_user - before.children_user
     cpu += after.children_system - before.children_system
     return time.monotonic() - started, cpu
+
+
+STORED = "%Y-%m-%d %H:%M:%S.%f"
+"""How the store (SQLite, through SQLAlchemy) writes a date: naive UTC."""
+
+
+def spread(database: Path, interval: float) -> None:
+    """Due times as a daemon that has run for a while has them: spread evenly over
+    one interval from now. The seed polls every source within its own few minutes
+    (a 100,000-source seed takes longer than a 5-minute interval), which would
+    leave the daemon a backlog to drain, then a herd falling due together, instead
+    of the steady state the run is timed in."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        names = [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
+        rng = random.Random(len(names))
+        rng.shuffle(names)  # neighbours share a host: spread them apart as well
+        db.executemany(
+            "UPDATE sources SET next_poll_at = ? WHERE name = ?",
+            [
+                ((now + timedelta(seconds=interval * i / len(names))).strftime(STORED), name)
+                for i, name in enumerate(names)
+            ],
+        )
 
 
 def report(

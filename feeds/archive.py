@@ -148,7 +148,8 @@ class FeedArchives:
 
 def month_of(when: datetime, tz: tzinfo = UTC) -> str:
     """The archive month of a story's date: ``YYYY-MM`` in the time zone ``tz``."""
-    return when.astimezone(tz).strftime("%Y-%m")
+    local = when.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def month_bounds(month: str, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
@@ -159,14 +160,17 @@ def month_bounds(month: str, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
     return start, end
 
 
+@lru_cache(maxsize=1 << 16)
 def _story_hash(story_id: str) -> str:
-    return hashlib.sha256(story_id.encode("utf-8")).hexdigest()
+    """The first 12 hex digits of the id's SHA-256 (all that pages use of it),
+    remembered: each publish places every story of each changed feed again."""
+    return hashlib.sha256(story_id.encode("utf-8")).hexdigest()[:12]
 
 
 def starts_page(story_id: str, page_size: int = PAGE_SIZE) -> bool:
     """Whether the story begins an archive page (unless it is its month's oldest):
     one story in ``page_size``, chosen by its id alone."""
-    return int(_story_hash(story_id)[:12], 16) % page_size == 0
+    return int(_story_hash(story_id), 16) % page_size == 0
 
 
 def page_key(month: str, first: Listed | None = None, tz: tzinfo = UTC) -> str:

@@ -24,7 +24,9 @@ import re
 import secrets
 import stat
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -146,6 +148,43 @@ def write_copies(path: Path, data: bytes, *, quick: bool = False) -> tuple[str, 
         except OSError as exc:
             raise PublishError(str(copy), f"cannot write: {exc.strerror}") from exc
     return ENCODINGS
+
+
+class CopyWriter:
+    """Writes compressed copies (``write_copies``) on a thread of its own while the
+    caller renders the next files: the compressors let go of the interpreter
+    while they work, so on two cores a file's copies are made beside the
+    rendering of the next. At most ``ahead`` files wait, their bytes held until
+    their copies are written; ``finish`` waits for every copy and raises the
+    first error (a ``PublishError`` naming the file, as ``write_copies`` does)."""
+
+    def __init__(self, ahead: int = 4) -> None:
+        self._ahead = ahead
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[tuple[str, ...]]] = deque()
+
+    def submit(self, path: Path, data: bytes, *, quick: bool = False) -> None:
+        """Write the copies of ``path``, which holds ``data``, soon."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="nashra-copies")
+        while len(self._pending) >= self._ahead:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(write_copies, path, data, quick=quick))
+
+    def finish(self) -> None:
+        """Wait until every copy asked for is written; raise the first error."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop: copies not begun are not written (``finish`` first to have them)."""
+        self._pending.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def copies_present(path: Path) -> bool:

@@ -65,12 +65,12 @@ from feeds.archive import (
 )
 from feeds.atomic import (
     ENCODINGS,
+    CopyWriter,
     copies_present,
     remove_empty_folders,
     remove_published,
     remove_stale_temporaries,
     sync_all,
-    write_copies,
     write_if_changed,
 )
 from feeds.config import DEFAULT_EVERY, TAG_FOLDER, Config, FeedSpec, shortest_every
@@ -241,8 +241,16 @@ def publish(
 def _publish(config: Config, store: Store) -> PublishResult:
     public = config.public_path
     remove_stale_temporaries(public)
-    base = iri_to_uri(config.site.base_url)
     ledger = _Ledger(public, load_manifest(public))
+    try:
+        return _publish_to(ledger, config, store)
+    finally:
+        ledger.copies.close()  # a publish that failed leaves no copy being written
+
+
+def _publish_to(ledger: _Ledger, config: Config, store: Store) -> PublishResult:
+    public = ledger.public
+    base = iri_to_uri(config.site.base_url)
     result = PublishResult(written=ledger.written, removed=ledger.removed)
     old_archives = load_state(public)
     archives: State = {}
@@ -633,6 +641,8 @@ class _Ledger:
         """Feed folder (or the index) -> what its documents are made of."""
         self._months: dict[str, set[str]] | None = None
         self.unsynced = False
+        self.copies = CopyWriter()
+        """Writes the compressed copies while the next files are rendered."""
 
     def kept(
         self, key: str, mark: str, paths: Sequence[str], *, max_age: int | None = None
@@ -735,7 +745,7 @@ class _Ledger:
         etag = etag_of(data)
         same = not written and prior is not None and prior.etag == etag
         if not same or prior is None or prior.encodings != ENCODINGS or not copies_present(target):
-            write_copies(target, data, quick=quick)
+            self.copies.submit(target, data, quick=quick)
             self.unsynced = True
         modified = prior.modified if same and prior is not None else _mtime(target)
         self.files[path] = Published(
@@ -758,6 +768,7 @@ class _Ledger:
         one changed."""
         gone = (self.old.gone | self.gone) - set(self.files)
         manifest = Manifest(self.files, frozenset(gone))
+        self.copies.finish()
         if self.unsynced:
             sync_all()  # the files and their copies, written without a sync each
         write_if_changed(self.public / MANIFEST, dumps(manifest))

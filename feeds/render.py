@@ -163,9 +163,11 @@ class Story:
     link: str
 
 
+@lru_cache(maxsize=1 << 15)
 def safe_link(value: str | None) -> str | None:
     """``value`` as a URL fit to publish (absolute ``http``/``https``, IRI
-    percent-encoded in Unicode normalisation form C), or None."""
+    percent-encoded in Unicode normalisation form C), or None. Remembered: a
+    publish asks again for every link of every entry of every format."""
     link = web_link(value)
     return iri_to_uri(link, nfc=True) if link else None
 
@@ -312,8 +314,12 @@ def also_html(also: Sequence[AlsoReported]) -> str:
     """The "also reported by" block for a publishable story's ``also``: each
     outlet's name, linked to its copy when it has a web link (the copy's title as
     the link's title); empty when no other outlet reported the story."""
-    if not also:
-        return ""
+    return _also_html(tuple(also)) if also else ""
+
+
+@lru_cache(maxsize=4096)
+def _also_html(also: tuple[AlsoReported, ...]) -> str:
+    # remembered: each format of each feed listing the story asks for it again
     names = []
     for member in also:
         name = html.escape(member.source)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from feeds.atomic import (
     STALE_AFTER,
     TEMPORARY,
+    CopyWriter,
     remove_stale_temporaries,
     temporary_name,
     write_copies,
@@ -155,3 +156,38 @@ def test_quick_copies_decompress_to_the_file_and_cost_a_little_size(tmp_path: Pa
         sizes[quick] = {"br": br.stat().st_size, "gz": gz.stat().st_size}
     for encoding in ("br", "gz"):
         assert sizes[False][encoding] <= sizes[True][encoding] < 1.25 * sizes[False][encoding]
+
+
+def test_copy_writer_writes_the_copies_write_copies_writes(tmp_path: Path) -> None:
+    lines = (ROOT / "bench/data/samples/news-articles.jsonl").read_text("utf-8").splitlines()
+    pages = [("\n".join(lines[i::7])).encode("utf-8") for i in range(7)]  # Goud.ma, CC BY 4.0
+    writer = CopyWriter(ahead=2)  # fewer waiting than files: submit waits for the oldest
+    for number, data in enumerate(pages):
+        path = tmp_path / "background" / f"{number}.xml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        writer.submit(path, data, quick=number % 2 == 1)
+    writer.finish()
+    for number, data in enumerate(pages):
+        path = tmp_path / "inline" / f"{number}.xml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        write_copies(path, data, quick=number % 2 == 1)
+        for suffix in (".br", ".gz"):
+            made = tmp_path / "background" / f"{number}.xml{suffix}"
+            assert made.read_bytes() == path.with_name(path.name + suffix).read_bytes()
+            original = tmp_path / "background" / f"{number}.xml"
+            assert made.stat().st_mtime_ns == original.stat().st_mtime_ns  # as the file's
+    assert not [p for p in tmp_path.rglob("*") if TEMPORARY.match(p.name)]
+
+
+def test_copy_writer_raises_the_first_failure_naming_the_file(tmp_path: Path) -> None:
+    data = "نشرة الأخبار".encode()
+    good, gone = tmp_path / "rss.xml", tmp_path / "removed" / "atom.xml"
+    good.write_bytes(data)
+    writer = CopyWriter()
+    writer.submit(gone, data)  # its folder does not exist: the copies cannot be written
+    writer.submit(good, data)
+    with pytest.raises(PublishError, match=r"atom\.xml"):
+        writer.finish()
+    writer.close()  # closing again after a failure is harmless

@@ -9,7 +9,7 @@ import inspect
 import logging
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import httpx
 import pytest
@@ -551,3 +551,63 @@ def test_keep_alive_connection_is_reused_and_a_closed_one_replaced(ctx: Context)
 
     assert asyncio.run(scenario()) == [200, 200, 200]
     assert len(connections) == 2
+
+
+def test_connections_are_kept_per_origin_for_a_bounded_number_of_origins(ctx: Context) -> None:
+    """Four loopback origins (one port each), fetched with room for two idle
+    origins: a second fetch from the same origin reuses its connection, and the
+    least recently used idle origin is closed when a third one opens, so its next
+    fetch connects again and no more than two idle origins stay connected."""
+    body = (DATA / "goud-rss10.rdf").read_bytes()
+    opened: dict[int, int] = {}
+    open_now: set[tuple[int, int]] = set()
+
+    def handler(
+        index: int,
+    ) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            opened[index] = opened.get(index, 0) + 1
+            me = (index, opened[index])
+            open_now.add(me)
+            try:
+                while True:
+                    await reader.readuntil(b"\r\n\r\n")
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                        + body
+                    )
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            finally:
+                open_now.discard(me)
+                writer.close()
+
+        return handle
+
+    async def scenario() -> tuple[list[int], int]:
+        servers = [await asyncio.start_server(handler(i), "127.0.0.1", 0) for i in range(4)]
+        ports = [s.sockets[0].getsockname()[1] for s in servers]
+        specs = [
+            SourceSpec(name=f"o{i}", url=f"http://127.0.0.1:{port}/rss.xml", allow_private=True)
+            for i, port in enumerate(ports)
+        ]
+        statuses = []
+        settings = FetchSettings(connect_timeout=2, read_timeout=2, concurrency=2, per_host=1)
+        try:
+            async with Fetcher(settings) as fetcher:
+                for index in (0, 0, 1, 2, 3, 0):
+                    statuses.append((await collect_url(specs[index], ctx, fetcher)).status or 0)
+                await asyncio.sleep(0.2)  # the servers see the closed connections
+                still_open = len(open_now)
+        finally:
+            for server in servers:
+                server.close()
+                await server.wait_closed()
+        return statuses, still_open
+
+    statuses, still_open = asyncio.run(scenario())
+    assert statuses == [200] * 6
+    assert opened == {0: 2, 1: 1, 2: 1, 3: 1}  # o0 reused once, then closed and opened again
+    assert still_open <= 3  # two idle origins, plus the one just used

@@ -183,6 +183,30 @@ def test_sync_sources_adds_changes_and_removes(store: Store) -> None:
     assert sorted(n for n, _ in store.claim_due(later, 10, 30)) == ["a", "c"]
 
 
+def test_sync_sources_writes_nothing_when_the_configuration_is_unchanged(store: Store) -> None:
+    from sqlalchemy import event
+
+    specs = [_spec("wafa", every=300), _spec("lana", every=600), _spec("spa")]
+    store.sync_sources([*specs, _spec("retired")], NOW)
+    store.sync_sources(specs, NOW)  # "retired" leaves the configuration
+    written: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "BEGIN", "COMMIT")):
+            written.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        store.sync_sources(specs, NOW + timedelta(minutes=3))
+        assert written == []
+        store.sync_sources([_spec("wafa", every=120), *specs[1:]], NOW + timedelta(minutes=4))
+        assert len(written) == 1 and written[0].lstrip().upper().startswith("UPDATE")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    rows = {r["name"]: r for r in store.source_rows()}
+    assert rows["wafa"]["every"] == 120 and rows["retired"]["active"] is False
+
+
 def test_gone_source_is_never_claimed(store: Store) -> None:
     from feeds.store import PollRecord
     from sources.base import SourceState
@@ -519,3 +543,29 @@ def test_record_polls_creates_the_row_of_a_source_not_yet_configured(store: Stor
     store.record_polls([_not_modified("febrayer", NOW, '"f-1"')])
     [row] = store.source_rows()
     assert (row["name"], row["etag"], row["last_status"]) == ("febrayer", '"f-1"', 304)
+
+
+def test_listing_read_through_the_driver_gives_what_sqlalchemy_reads(store: Store) -> None:
+    from feeds.store.archives import Listed
+    from feeds.store.clusters import effective_rev
+    from feeds.store.scope import feed_select
+    from feeds.store.tables import items
+
+    dates = [datetime(2026, 11, d, 7, 15, 30, 250_000 * (d % 2), tzinfo=UTC) for d in (3, 9, 21)]
+    for source, titles in {
+        "wafa": ("خبر من رام الله", "بيان وزارة الصحة"),
+        "lana": ("طقس طرابلس",),
+    }.items():
+        entries = [_entry(t, source=source, published=dates[len(t) % 3]) for t in titles]
+        store.save_batch(source, entries, now=NOW)
+    names = ["wafa", "lana", "spa"]  # a source with no story yet
+    columns = [items.c.id, items.c.cluster, items.c.rev, items.c.shown_rev, items.c.sort_date]
+    with store.engine.connect() as conn:
+        expected = [
+            Listed(r.id, r.cluster or r.id, effective_rev(r.rev, r.shown_rev), r.sort_date)
+            for r in conn.execute(feed_select(columns, names))
+        ]
+    listed = store.listing(names)
+    assert listed == expected and len(listed) == 3
+    assert all(item.date.tzinfo is UTC for item in listed)
+    assert {item.date for item in listed} <= set(dates)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from feeds.store.base import Base, boundary
 from feeds.store.clusters import effective_rev
-from feeds.store.database import chunks
+from feeds.store.database import chunks, driver_statement, utc
 from feeds.store.items import StoredItem, with_clusters
 from feeds.store.scope import feed_select
 from feeds.store.tables import items
@@ -50,12 +50,14 @@ class Archives(Base):
         found: list[Listed] = []
         roots: set[str] = set()
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                root = row.cluster or row.id
+            # every story of the feed, each publish that changes it: through the
+            # driver, without SQLAlchemy's work on each row
+            sql, params = driver_statement(conn, query)
+            for ident, cluster, rev, shown_rev, date in conn.exec_driver_sql(sql, params):
+                root = cluster or ident
                 if root not in roots:
                     roots.add(root)
-                    rev = effective_rev(row.rev, row.shown_rev)
-                    found.append(Listed(row.id, root, rev, row.sort_date))
+                    found.append(Listed(ident, root, effective_rev(rev, shown_rev), utc(date)))
         return found
 
     @boundary("read the store")

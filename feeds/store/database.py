@@ -7,6 +7,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,9 @@ from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ClauseElement
 
 from sources.errors import StoreError
 
@@ -164,6 +167,28 @@ def marks(conn: Connection, count: int) -> str:
     more than the database's work."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     return ", ".join([mark] * count)
+
+
+def driver_statement(conn: Connection, query: ClauseElement) -> tuple[str, Any]:
+    """A SQLAlchemy statement as its SQL and parameters in the driver's own style,
+    for ``exec_driver_sql``: the same statement, its rows then read without
+    SQLAlchemy's work on each (for reads of thousands of rows, where that work
+    costs more than the database's). The parameters are sent as given: for
+    statements whose values need no conversion (names, ids; not dates)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
+    params = compiled.params
+    if compiled.positiontup is None:
+        return compiled.string, params
+    return compiled.string, tuple(params[name] for name in compiled.positiontup)
+
+
+def utc(value: datetime | str) -> datetime:
+    """A date column's value as the driver reads it (SQLite: SQLAlchemy's ISO text;
+    PostgreSQL: a naive datetime), as the aware UTC datetime the store gives."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
 
 
 def insert_rows(

@@ -84,8 +84,12 @@ class Schedule(Base):
         """Make the sources table match the configuration: new sources are due now,
         a changed location starts afresh, removed sources stop being polled."""
         wanted = {spec.name: spec for spec in specs}
+        c = sources.c
+        known = select(
+            c.name, c.kind, c.location, c.every, c.active, c.gone, c.next_poll_at, c.last_poll_at
+        )
         with self._write() as conn:
-            rows = {row.name: row for row in conn.execute(select(sources))}
+            rows = {row.name: row for row in conn.execute(known)}
             added = [spec for name, spec in wanted.items() if name not in rows]
             if added:  # another process syncing at the same moment may add them first
                 conn.execute(
@@ -109,7 +113,8 @@ class Schedule(Base):
                 if row is None:
                     continue
                 values: dict[str, Any] = {"active": True, "every": spec.every, "kind": spec.kind}
-                if row.location != spec.location:
+                moved = row.location != spec.location
+                if moved:
                     values.update(
                         location=spec.location,
                         next_poll_at=now,
@@ -126,8 +131,11 @@ class Schedule(Base):
                     values["next_poll_at"] = min(
                         row.next_poll_at, (row.last_poll_at or now) + timedelta(seconds=spec.every)
                     )
-                conn.execute(update(sources).where(sources.c.name == name).values(**values))
-            removed = [name for name in rows if name not in wanted]
+                # a source configured as before is not written: a start with an
+                # unchanged configuration writes nothing
+                if moved or any(getattr(row, key) != value for key, value in values.items()):
+                    conn.execute(update(sources).where(c.name == name).values(**values))
+            removed = [name for name, row in rows.items() if name not in wanted and row.active]
             for chunk in chunks(removed):
                 conn.execute(update(sources).where(sources.c.name.in_(chunk)).values(active=False))
 
