@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from contextvars import ContextVar
 from urllib.parse import urljoin
 
 import nh3
@@ -32,26 +32,36 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
-def _url_filter(base: str | None) -> Callable[[str, str, str], str | None]:
-    def rewrite(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in ("href", "src", "cite", "poster"):
-            absolute = urljoin(base, value) if base else value
-            return strip_tracking(absolute) if attribute == "href" else absolute
-        return value
+_BASE: ContextVar[str | None] = ContextVar("nashra_sanitize_base", default=None)
+"""The base URL of the fragment being sanitised (``sanitize``'s ``base_url``)."""
 
-    return rewrite
+
+def _rewrite(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src", "cite", "poster"):
+        base = _BASE.get()
+        absolute = urljoin(base, value) if base else value
+        return strip_tracking(absolute) if attribute == "href" else absolute
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    attribute_filter=_rewrite,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
+"""The allow-list, built once: ``nh3.clean`` builds it again on every call, which
+cost nine tenths of a sanitising (about 100 of 110 µs for a 1 kB Arabic story)."""
 
 
 def sanitize(fragment: str, *, base_url: str | None = None) -> str:
     """Sanitise an HTML fragment with an allow-list, keeping ``dir`` and ``lang``."""
-    cleaned = nh3.clean(
-        clean_text(fragment),
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        attribute_filter=_url_filter(base_url),
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    token = _BASE.set(base_url)
+    try:
+        cleaned = _CLEANER.clean(clean_text(fragment))
+    finally:
+        _BASE.reset(token)
     # nh3 turns character references such as &#27; back into the character
     return clean_text(cleaned).strip()
 

@@ -252,7 +252,10 @@ class _PoolPerOrigin:
 
     async def _close_idle(self) -> None:
         for origin, pool in list(self._pools.items())[: max(0, len(self._pools) - self._keep)]:
-            if all(connection.is_idle() for connection in pool.connections):
+            # a pool without connections holds nothing, and may be one whose first
+            # request has not reached it yet: left alone
+            connections = pool.connections
+            if connections and all(c.is_idle() or c.is_closed() for c in connections):
                 del self._pools[origin]
                 await pool.aclose()
 

@@ -43,3 +43,26 @@ def test_markup_depth_counts_open_elements() -> None:
 def test_sanitize_removes_forbidden_characters_even_from_references() -> None:
     out = sanitize("<p>طرابلس\x00\x0b\x85\ufffe &#27;&#x7f;بنغازي\udc00</p>")
     assert out == "<p>طرابلس بنغازي\ufffd</p>"
+
+
+def test_each_fragment_is_resolved_against_its_own_base_in_any_thread() -> None:
+    """One sanitiser serves every fragment: the base URL of one call never leaks
+    into the next, nor into a call made at the same time on another thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fragment = '<p dir="rtl"><a href="../akhbar/12?fbclid=abc">عاجل</a> <img src="s.jpg"></p>'
+    bases = [f"https://site{n}.example/ar/sport/" for n in range(40)]
+
+    def resolve(base: str | None) -> str:
+        return sanitize(fragment, base_url=base)
+
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(resolve, [*bases, None] * 3))
+    for base, out in zip([*bases, None] * 3, outs, strict=True):
+        if base is None:
+            assert 'href="../akhbar/12"' in out and 'src="s.jpg"' in out
+        else:
+            host = base.split("/")[2]
+            assert f'href="https://{host}/ar/akhbar/12"' in out
+            assert f'src="https://{host}/ar/sport/s.jpg"' in out
+    assert resolve(None) == resolve(None)  # no base left behind by the threads
