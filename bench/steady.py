@@ -88,6 +88,7 @@ class Feeds:
         pool: list[str] = _load("pipeline").sentences()
         self.words = sorted({w.strip(".،,؛:؟!") for line in pool for w in line.split()} - {""})
         self.versions = [0] * count
+        self.added: dict[tuple[int, int], float] = {}
         self.root.mkdir(parents=True, exist_ok=True)
 
     def write(self, feed: int) -> None:
@@ -101,7 +102,7 @@ class Feeds:
             body = "".join(
                 f"<p>{html.escape(' '.join(rng.sample(self.words, 30)))}.</p>" for _ in range(2)
             )
-            stamp = email.utils.formatdate(EPOCH + number * 600 - feed, usegmt=True)
+            stamp = email.utils.formatdate(self.published(feed, number), usegmt=True)
             entries.append(
                 f"<item><title>{html.escape(title)}</title>"
                 f"<link>https://site{feed % 97}.example/news/{feed}/{number}</link>"
@@ -118,6 +119,16 @@ class Feeds:
         temp = path.with_suffix(".tmp")
         temp.write_text(text, "utf-8")
         os.replace(temp, path)  # nginx never serves half a file
+
+    def published(self, feed: int, number: int) -> float:
+        """A story's date: the seed's stories spread over the days before EPOCH (a
+        feed's older stories, four hours apart, each feed at its own minute of the
+        day); a story added by a change, the moment it was added, as an outlet
+        dates what it publishes now. New stories then land at the top of the
+        feeds, and in the newest archive page of each, as in a real day."""
+        if number < ITEMS:
+            return EPOCH - (ITEMS - number) * 4 * 3600 - (feed * 60) % 86_400
+        return self.added.setdefault((feed, number), time.time())
 
     def change(self, feed: int) -> None:
         self.versions[feed] += 1
