@@ -78,6 +78,15 @@ class Corpus:
             cached = self._cache[key] = self._render(*key)
         return cached
 
+    def published(self, feed: int, number: int) -> int:
+        """A story's date: the first round's an hour apart back from EPOCH, each feed
+        at its own minute; a story added in round 2, after every story of round 1
+        (ten minutes apart, each feed at its own second), as outlets date what
+        they publish now: new stories land at the top of every feed."""
+        if number < self.items:
+            return EPOCH - feed * 60 - number * 3600
+        return EPOCH + (number - self.items + 1) * 600 - feed % 600
+
     def _render(self, feed: int, version: int) -> tuple[bytes, str, str]:
         extra = 5 if version == 2 else 0
         entries = []
@@ -89,8 +98,7 @@ class Corpus:
             body = "".join(
                 f'<p dir="rtl">{html.escape(rng.choice(self.pool))}</p>' for _ in range(3)
             )
-            age = (number - self.items) * 600 if number >= self.items else -number * 3600
-            stamp = email.utils.formatdate(EPOCH - feed * 60 + age, usegmt=True)
+            stamp = email.utils.formatdate(self.published(feed, number), usegmt=True)
             link = f"https://site{feed % 97}.example/news/{feed}/{number}?utm_source=rss"
             entries.append(
                 f"<item><title>{html.escape(title)}</title><link>{html.escape(link)}</link>"
