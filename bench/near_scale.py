@@ -19,6 +19,10 @@ stories, same process, so that both meet the same load on a shared machine). Per
   its stories), median and 99th percentile; st/txn: stories a transaction; and the time
   of polls of one story (``--singles`` of them saved one by one when the slice ends);
 - merged and duplicate stories the store counted;
+- cpu ms: the writer's CPU time per story (its thread's, saving: unlike ms/story, not
+  inflated by other processes on a shared machine), and KB/st: the bytes the writer
+  wrote to the database's files per story (WAL and checkpoints: the pages a
+  transaction dirtied);
 - memory: the process's resident set now and its peak (VmHWM);
 - the database's size (file, WAL and shared memory);
 - near/exact: the near store's time over the exact store's.
@@ -212,6 +216,17 @@ def memory_mb() -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
+def written_bytes() -> int:
+    """Bytes the process has passed to ``write`` calls (``wchar``): what SQLite wrote
+    to the WAL and, at checkpoints, to the database."""
+    with open("/proc/self/io", encoding="ascii") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key == "wchar":
+                return int(rest)
+    return 0
+
+
 def db_mb(path: Path) -> float:
     return (
         sum(
@@ -233,6 +248,10 @@ class Tally:
     """One store's measures over one slice."""
 
     seconds: float = 0.0
+    cpu_s: float = 0.0
+    """The writer thread's CPU time saving the polls."""
+    written: int = 0
+    """Bytes the process wrote (``wchar``) saving the polls."""
     stories: int = 0
     """Stories saved in polls of ``batch`` (the singles are apart)."""
     per_story: list[float] = field(default_factory=list)
@@ -263,6 +282,10 @@ class Row:
     """Stories a transaction (the polls prepared while the writer wrote)."""
     single_ms: float
     single_p99_ms: float
+    cpu_ms: float
+    """The writer's CPU time per story (its thread's, saving)."""
+    kb_written: float
+    """Bytes written to the store's files per story, in KB."""
     merged: int
     duplicate: int
     rss: float
@@ -274,7 +297,8 @@ class Row:
 HEADER = (
     f"{'stored':>9} {'store':<5} {'stories/s':>9} {'prep ms':>7} {'ms/story':>8} {'p99':>6} "
     f"{'st/txn':>6} "
-    f"{'1-story':>7} {'p99':>6} {'merged':>7} {'dup':>5} {'RSS MB':>7} {'peak MB':>7} "
+    f"{'1-story':>7} {'p99':>6} {'cpu ms':>6} {'KB/st':>5} {'merged':>7} {'dup':>5} "
+    f"{'RSS MB':>7} {'peak MB':>7} "
     f"{'DB MB':>7} {'near/exact':>10}"
 )
 
@@ -285,7 +309,8 @@ def show(row: Row) -> str:
         f"{row.stored:>9,} {row.mode:<5} {row.rate:>9,.0f} {row.prepare_ms:>7.3f} "
         f"{row.median_ms:>8.3f} "
         f"{row.p99_ms:>6.2f} {row.per_commit:>6.0f} {row.single_ms:>7.2f} {row.single_p99_ms:>6.2f} "
-        f"{row.merged:>7,} {row.duplicate:>5,} {row.rss:>7,.0f} {row.peak:>7,.0f} "
+        f"{row.cpu_ms:>6.3f} {row.kb_written:>5.1f} {row.merged:>7,} {row.duplicate:>5,} "
+        f"{row.rss:>7,.0f} {row.peak:>7,.0f} "
         f"{row.db:>7,.0f} {ratio}"
     )
 
@@ -386,6 +411,7 @@ def run(
                 profiler = cProfile.Profile()
             count = sum(len(p.entries) for _, p in saving)
             for mode in modes:
+                wrote, cpu = written_bytes(), time.thread_time()
                 started = time.perf_counter()
                 if profiler is not None and mode == "near":
                     profiler.enable()
@@ -394,6 +420,8 @@ def run(
                     profiler.disable()
                 took = time.perf_counter() - started
                 tally = tallies[mode]
+                tally.cpu_s += time.thread_time() - cpu
+                tally.written += written_bytes() - wrote
                 tally.seconds += took
                 tally.stories += count
                 tally.commits += 1
@@ -469,6 +497,8 @@ def _close_slice(
             per_commit=counted / tally.commits if tally.commits else float("nan"),
             single_ms=statistics.median(tally.singles) * 1000 if tally.singles else float("nan"),
             single_p99_ms=quantile(tally.singles, 0.99) * 1000,
+            cpu_ms=tally.cpu_s / counted * 1000 if counted else float("nan"),
+            kb_written=tally.written / counted / 1024 if counted else float("nan"),
             merged=tally.merged,
             duplicate=tally.duplicate,
             rss=rss,

@@ -92,3 +92,5 @@ def test_harness_counts_planted_copies_as_merged(tmp_path: Path) -> None:
     assert exact_found.exact == totals["exact"].duplicate == near_found.exact
     assert exact_found.exact < outcome.planted / 5
     assert all(r.peak > 0 and r.db > 0 and r.rate > 0 for r in outcome.rows)
+    # the writer's own measures: CPU time and bytes written to the store's files
+    assert all(r.cpu_ms > 0 and r.kb_written > 0 for r in outcome.rows)

@@ -21,7 +21,7 @@ import pytest
 from feeds.dedup import Mode, Policy
 from feeds.identity import Entry, identify
 from feeds.store import BatchResult, PollBatch, PollRecord, Store
-from feeds.store.clusters import PRUNE_STEP
+from feeds.store.clusters import BUCKET_SECONDS, PRUNE_STEP
 from sources.errors import StoreError
 from sources.item import Item
 
@@ -325,14 +325,20 @@ def _days(store: Store, first: int, last: int, start: datetime) -> list[Entry]:
 
 def test_bands_of_stories_out_of_the_window_are_dropped(store: Store) -> None:
     """Checking a new story costs the same however many stories are stored: the
-    index keeps the window (7 days) and a day more."""
+    index keeps the window (7 days), a day more and the rest of the oldest bucket,
+    each row in its first-seen time's bucket."""
     start = NOW - timedelta(days=20)
     _days(store, 20, 41, start)  # 21 days of stories
     last = start + timedelta(days=20)
     oldest = min(seen for seen, _ in _bands(store))
-    assert oldest >= int((last - timedelta(days=8, hours=1)).timestamp())
+    assert oldest >= int((last - timedelta(days=8, hours=1)).timestamp()) - BUCKET_SECONDS
     kept_stories = {key for _, key in _bands(store)}
-    assert 8 <= len(kept_stories) <= 10 and store.count() == 21  # the stories stay
+    most = 8 + BUCKET_SECONDS // 86400 + 1
+    assert 8 <= len(kept_stories) <= most and store.count() == 21  # the stories stay
+    with store.engine.connect() as conn:
+        rows = list(conn.exec_driver_sql("SELECT bucket, first_seen FROM near_bands"))
+    assert {bucket for bucket, seen in rows} == {seen // BUCKET_SECONDS for bucket, seen in rows}
+    assert all(bucket == seen // BUCKET_SECONDS for bucket, seen in rows)
     # a copy of a story of the window still merges
     copy = _entry("weekly", "نسخة من خبر الأمس", _agency_copy(LONG[39]["body"]))
     result, _ = store.save_batch("weekly", [copy], now=last + timedelta(hours=1))
@@ -340,14 +346,15 @@ def test_bands_of_stories_out_of_the_window_are_dropped(store: Store) -> None:
 
 
 def test_a_store_that_did_not_prune_for_long_catches_up_in_steps(store: Store) -> None:
-    start = NOW - timedelta(days=30)
+    # the last of the four a bucket and more before the window's start and its day
+    start = NOW - timedelta(days=10, seconds=4 * PRUNE_STEP)
     for step, article in enumerate(LONG[45:49]):  # four stories a step apart, long ago
         entry = _entry("archive", article["title"], article["body"])
         store.save_batch(
             "archive",
             [entry],
             now=start + timedelta(seconds=step * PRUNE_STEP),
-            policy=Policy(window=timedelta(days=60)),
+            policy=Policy(window=timedelta(days=60)),  # nothing pruned meanwhile
         )
     assert len({key for _, key in _bands(store)}) == 4
     fresh = [_entry("daily", a["title"], a["body"]) for a in LONG[50:54]]

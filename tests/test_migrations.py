@@ -14,7 +14,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -415,7 +415,7 @@ def test_a_store_of_schema_8_gains_the_nodes_table_keeping_its_rows(database_url
     finally:
         engine.dispose()
     before = _rows(database_url)
-    Store.open(database_url).close()
+    _upgrade(database_url, "0009")
     after = _rows(database_url)
     assert after.pop("nodes") == []
     assert (before.pop("alembic_version"), after.pop("alembic_version")) == (
@@ -440,15 +440,77 @@ def test_a_store_of_schema_7_gains_the_index_of_bands_by_first_seen(database_url
         assert "ix_near_bands_first_seen" not in indexes()
         before = _rows(database_url)
         assert len(before["near_bands"]) == 16  # the story's bands (feeds.near.BANDS)
-        Store.open(database_url).close()
+        _upgrade(database_url, "0008")
         assert "ix_near_bands_first_seen" in indexes()
     finally:
         engine.dispose()
     after = _rows(database_url)
-    after.pop("nodes")
     assert before.pop("alembic_version") == [("0007",)]
-    assert after.pop("alembic_version") == [("0009",)]
+    assert after.pop("alembic_version") == [("0008",)]
     assert after == before
+
+
+def test_a_store_of_schema_9_keeps_its_bands_by_time_bucket(database_url: str) -> None:
+    """0010: the near-duplicate bands' key leads with the time bucket of their
+    first-seen second (a week), and the first-seen index goes; every row is kept,
+    and the upgraded store finds its stored stories' copies."""
+    from feeds.store.clusters import BUCKET_SECONDS, bucket_of
+    from tests.test_topics import _entry, articles
+
+    engine = _with_a_story(database_url)
+    # a second story as the next bucket begins (3.5 days later), so that the rows
+    # span two buckets
+    then = datetime.fromtimestamp((bucket_of(int(NOW.timestamp())) + 1) * BUCKET_SECONDS, UTC)
+    assert then - NOW < timedelta(days=6)
+    store = Store.open(database_url)
+    try:
+        store.save_batch("goud", [_entry(41, "goud")], now=then)
+    finally:
+        store.close()
+    try:
+        with engine.begin() as conn:
+            command.downgrade(_config(conn), "0009")
+        with engine.connect() as conn:
+            names = [i["name"] for i in inspect(conn).get_indexes("near_bands")]
+            columns = [c["name"] for c in inspect(conn).get_columns("near_bands")]
+        assert names == ["ix_near_bands_first_seen"]
+        assert columns == ["band", "first_seen", "item_key"]
+        before = _rows(database_url)
+        assert len(before["near_bands"]) == 32  # two stories' bands (feeds.near.BANDS)
+        Store.open(database_url).close()
+        with engine.connect() as conn:
+            assert inspect(conn).get_indexes("near_bands") == []
+            key = inspect(conn).get_pk_constraint("near_bands")["constrained_columns"]
+        assert key == ["bucket", "band", "first_seen", "item_key"]
+    finally:
+        engine.dispose()
+    after = _rows(database_url)
+    assert before.pop("alembic_version") == [("0009",)]
+    assert after.pop("alembic_version") == [("0010",)]
+    bands = after.pop("near_bands")
+    assert sorted(bands) == sorted(
+        (seen // BUCKET_SECONDS, band, seen, key) for band, seen, key in before.pop("near_bands")
+    )
+    assert len({bucket for bucket, *_ in bands}) == 2
+    assert after == before
+    store = Store.open(database_url)
+    try:  # a copy of the first story, an hour after the second, merges into it
+        body = f"<p>الرباط - (وكالات) -</p>{articles()[40]['body']}"
+        copy = _entry(40, "hespress", title="نسخة من الخبر", body=body)
+        result, decisions = store.save_batch("hespress", [copy], now=then + timedelta(hours=1))
+    finally:
+        store.close()
+    assert result.merged == 1 and decisions[0].duplicate_of == _story().id
+
+
+def _upgrade(url: str, revision: str) -> None:
+    """Run the migrations up to ``revision`` (``Store.open`` runs them all)."""
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_config(conn), revision)
+    finally:
+        engine.dispose()
 
 
 def _story() -> Any:

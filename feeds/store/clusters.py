@@ -2,8 +2,8 @@
 story into the cluster of a stored one, and reading a cluster back as one entry.
 
 Every story of a ``near`` source with a fingerprint (``feeds.near``) has its
-``BANDS`` band values as rows of ``near_bands`` (keyed by band, first-seen second
-and the story's integer ``near_key``) and its shingle set packed in
+``BANDS`` band values as rows of ``near_bands`` (keyed by time bucket, band,
+first-seen second and the story's integer ``near_key``) and its shingle set packed in
 ``items.shingles`` (the bands are a function of it). Stories of ``exact`` and
 ``off`` sources get no band rows: a ``near`` source finds copies of the stories of
 ``near`` sources only. A poll's new stories find their candidates in one query
@@ -23,10 +23,15 @@ versions are its ``also`` list. A member is published on its own only in a feed
 that does not include its representative's source.
 
 The index holds only what a new story may be compared with: the band rows of
-stories first seen within the window, and a day more (``keep_bands``, run as a
-near source's batch is saved: six hours of older rows dropped at a time). So
-checking a new story costs the same in a store of a thousand stories and in one
-of millions, and the index stays small enough to stay in the database's cache.
+stories first seen within the window, a day more, and what is left of the
+oldest bucket (``keep_bands``, run as a near source's batch is saved: a bucket of
+older rows dropped at a time). So checking a new story costs the same in a store
+of a thousand stories and in one of millions, and the index stays small enough to
+stay in the database's cache. Its key leads with a bucket of first-seen time
+(``BUCKET_SECONDS``): a transaction's new rows land in the newest bucket, so what
+it writes grows with its stories and not with the index (whose every page random
+band values would otherwise reach); a lookup seeks each band in each bucket of
+the window (two for the default window).
 When the window grows, the rows it now reaches are made again from the stored
 shingles.
 
@@ -112,8 +117,21 @@ def lock_bands(conn: Connection, fps: Iterable[Fingerprint]) -> None:
     the transaction ends (SQLite holds the write lock already)."""
     if conn.dialect.name != "postgresql":
         return
-    for bucket in sorted({band % BUCKETS for fp in fps for band in fp.bands}):
-        conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, bucket)))
+    for lock in sorted({band % BUCKETS for fp in fps for band in fp.bands}):
+        conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, lock)))
+
+
+BUCKET_SECONDS = 7 * 86400
+"""Seconds of first-seen time a bucket of the band index spans, a week: the default
+7-day window is then always two buckets to look in, two seeks a band (shorter
+buckets: more seeks a story; two days measured slower); the newest bucket, a few
+days of rows, is what a transaction's new rows are written to. Changing it needs a
+migration of the stored rows."""
+
+
+def bucket_of(first_seen: int) -> int:
+    """The band index's bucket of a first-seen second."""
+    return first_seen // BUCKET_SECONDS
 
 
 def near_key(ident: str) -> int:
@@ -124,12 +142,12 @@ def near_key(ident: str) -> int:
 
 
 KEPT_BEYOND = timedelta(days=1)
-"""Band rows are kept for stories first seen this long before the window's start."""
-PRUNE_STEP = 6 * 3600
-"""Seconds of first-seen time whose band rows one save drops at most (a store that
-has not pruned for long catches up over several saves). Deleting rows costs about
-what inserting them did, page by page: the fewer, larger deletions the better, as
-long as one stays short enough for a poll's transaction."""
+"""Band rows are kept for stories first seen this long before the window's start
+(and the rest of their bucket)."""
+PRUNE_STEP = BUCKET_SECONDS
+"""Seconds of first-seen time whose band rows one save drops at most: one bucket,
+the rows at the start of the index's key (a store that has not pruned for long
+catches up over several saves)."""
 PRUNE_EVERY = 6 * 3600
 """Seconds between prunings once caught up."""
 KEPT_SINCE = "near_bands_since"
@@ -140,9 +158,9 @@ PRUNED_AT = "near_bands_pruned_at"
 
 def keep_bands(conn: Connection, now: datetime, window: timedelta) -> None:
     """Keep the band index to the stories a story saved ``now`` may be compared
-    with: drop the rows of stories first seen more than ``window`` and
-    ``KEPT_BEYOND`` ago (``PRUNE_STEP`` of them at a time, every ``PRUNE_EVERY``),
-    and make again from the stored shingles the rows a grown window reaches."""
+    with: drop the buckets of stories first seen more than ``window`` and
+    ``KEPT_BEYOND`` ago (one bucket at a time, every ``PRUNE_EVERY``), and make
+    again from the stored shingles the rows a grown window reaches."""
     sql = f'SELECT "key", value FROM meta WHERE "key" IN ({marks(conn, 2)})'
     state = {key: int(value) for key, value in conn.exec_driver_sql(sql, (KEPT_SINCE, PRUNED_AT))}
     at = int(now.timestamp())
@@ -153,16 +171,19 @@ def keep_bands(conn: Connection, now: datetime, window: timedelta) -> None:
         restore_bands(conn, need, kept)
         kept = changed[KEPT_SINCE] = need
     if at - state.get(PRUNED_AT, 0) >= PRUNE_EVERY:
-        cutoff = need - int(KEPT_BEYOND.total_seconds())
-        oldest = conn.exec_driver_sql("SELECT MIN(first_seen) FROM near_bands").scalar()
-        upto = cutoff if oldest is None else min(cutoff, int(oldest) + PRUNE_STEP)
-        if oldest is not None and int(oldest) < upto:
+        # the buckets before this one end before the cutoff
+        limit = bucket_of(need - int(KEPT_BEYOND.total_seconds()))
+        oldest = conn.exec_driver_sql("SELECT MIN(bucket) FROM near_bands").scalar()
+        if oldest is not None and int(oldest) < limit:
             conn.exec_driver_sql(
-                f"DELETE FROM near_bands WHERE first_seen < {marks(conn, 1)}", (upto,)
+                f"DELETE FROM near_bands WHERE bucket = {marks(conn, 1)}", (int(oldest),)
             )
+            upto = (int(oldest) + 1) * BUCKET_SECONDS
+        else:
+            upto = limit * BUCKET_SECONDS
         if kept is None or upto > kept:
             changed[KEPT_SINCE] = upto
-        if upto >= cutoff:
+        if upto >= limit * BUCKET_SECONDS:
             changed[PRUNED_AT] = at
     if changed:
         rows = [{"key": key, "value": str(value)} for key, value in changed.items()]
@@ -181,7 +202,8 @@ def restore_bands(conn: Connection, since: int, until: int) -> None:
     )
     # an edited story's rows may be there already (``replace_bands``)
     sql = (
-        f"INSERT INTO near_bands ({', '.join(BAND_COLUMNS)}) VALUES ({marks(conn, 3)}) "
+        f"INSERT INTO near_bands ({', '.join(BAND_COLUMNS)}) "
+        f"VALUES ({marks(conn, len(BAND_COLUMNS))}) "
         "ON CONFLICT DO NOTHING"
     )
     found = conn.execute(query.execution_options(yield_per=1000))
@@ -196,16 +218,18 @@ def candidates(
 ) -> dict[int, list[Candidate]]:
     """Per band of these fingerprints: the stored, not withdrawn stories having it,
     first seen since ``since``. Two queries, whatever the number of stories (sent
-    to the driver as they are: the band lists are long)."""
+    to the driver as they are: the band lists are long), the first seeking each
+    band in each bucket from ``since``'s to the newest."""
     wanted = sorted({band for fp in fps for band in fp.bands})
     after = int(since.timestamp())
     keys_of: dict[int, list[int]] = {}
-    for chunk in chunks(wanted):
+    buckets = _buckets(conn, after) if wanted else []
+    for chunk in chunks(wanted) if buckets else ():
         sql = (
-            f"SELECT band, item_key FROM near_bands WHERE band IN ({marks(conn, len(chunk))}) "
-            f"AND first_seen >= {marks(conn, 1)}"
+            f"SELECT band, item_key FROM near_bands WHERE bucket IN ({marks(conn, len(buckets))}) "
+            f"AND band IN ({marks(conn, len(chunk))}) AND first_seen >= {marks(conn, 1)}"
         )
-        for band, key in conn.exec_driver_sql(sql, (*chunk, after)):
+        for band, key in conn.exec_driver_sql(sql, (*buckets, *chunk, after)):
             keys_of.setdefault(band, []).append(key)
     stories: dict[int, list[Candidate]] = {}
     seen_since = binder(items, ("first_seen",), conn.dialect)((since,))[0]
@@ -221,6 +245,17 @@ def candidates(
     return {
         band: [c for key in keys for c in stories.get(key, ())] for band, keys in keys_of.items()
     }
+
+
+def _buckets(conn: Connection, after: int) -> list[int]:
+    """The buckets holding rows first seen at ``after`` or later: from its bucket (or
+    the oldest kept) to the newest, each found with one seek."""
+    oldest, newest = conn.exec_driver_sql(
+        "SELECT (SELECT MIN(bucket) FROM near_bands), (SELECT MAX(bucket) FROM near_bands)"
+    ).one()
+    if newest is None:
+        return []
+    return list(range(max(bucket_of(after), int(oldest)), int(newest) + 1))
 
 
 def best_match(
@@ -243,22 +278,25 @@ def best_match(
     return best[1] if best else None
 
 
-BAND_COLUMNS = ("band", "first_seen", "item_key")
+BAND_COLUMNS = ("bucket", "band", "first_seen", "item_key")
+BandRow = tuple[int, int, int, int]
+"""A ``near_bands`` row's ``BAND_COLUMNS`` as plain values."""
 
 
-def band_values(ident: str, fp: Fingerprint, first_seen: datetime) -> list[tuple[int, int, int]]:
+def band_values(ident: str, fp: Fingerprint, first_seen: datetime) -> list[BandRow]:
     """The ``near_bands`` rows of a story as plain values (``insert_bands``)."""
     key, seen = near_key(ident), int(first_seen.timestamp())
-    return [(band, seen, key) for band in dict.fromkeys(fp.bands)]
+    bucket = bucket_of(seen)
+    return [(bucket, band, seen, key) for band in dict.fromkeys(fp.bands)]
 
 
-def insert_bands(conn: Connection, rows: Sequence[tuple[int, int, int]]) -> None:
+def insert_bands(conn: Connection, rows: Sequence[BandRow]) -> None:
     """Insert band rows in the index's order: the rows landing on one page of it
     come one after the other, while the page is at hand."""
     insert_rows(conn, "near_bands", BAND_COLUMNS, sorted(rows))
 
 
-def stored_band_values(rows: Iterable[Any]) -> list[tuple[int, int, int]]:
+def stored_band_values(rows: Iterable[Any]) -> list[BandRow]:
     """The ``near_bands`` rows of these ``items`` rows (id, first_seen, shingles),
     made from their stored shingles (the bands are a function of them)."""
     return [

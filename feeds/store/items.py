@@ -191,7 +191,7 @@ def save_batch(
         decisions = _merge(conn, decisions, fps, now, policy)
     counts = {o: 0 for o in Outcome}
     new_rows: list[tuple[Any, ...]] = []
-    bands: list[tuple[int, int, int]] = []
+    bands: list[clusters.BandRow] = []
     touched: set[str] = set()
     edited: list[str] = []
     for position, d in enumerate(decisions):

@@ -33,8 +33,8 @@ from sqlalchemy.types import TypeDecorator
 
 from sources.item import Enclosure
 
-SCHEMA_VERSION = 9
-"""The number of the newest migration (``migrations/versions/0006_….py``), also
+SCHEMA_VERSION = 10
+"""The number of the newest migration (``migrations/versions/0010_….py``), also
 recorded as ``schema_version`` in the ``meta`` table, where releases before the
 migrations read it (and refuse a store newer than themselves)."""
 
@@ -130,18 +130,22 @@ items = Table(
 near_bands = Table(
     "near_bands",
     metadata,
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
     Column("band", BigInteger, primary_key=True, autoincrement=False),
     Column("first_seen", EpochSeconds, primary_key=True, autoincrement=False),
     Column("item_key", BigInteger, primary_key=True, autoincrement=False),
-    Index("ix_near_bands_first_seen", "first_seen"),
     sqlite_with_rowid=False,
 )
 """The LSH bands of every story of a ``near`` source with a fingerprint
 (``feeds.near``): candidates of a new story are the stories sharing one of its
-bands, first seen within the window. The primary key is the lookup (on SQLite the
-table is that index): a row is three integers, the story's ``items.near_key``
-rather than its id. The first-seen index finds the rows that fell out of the
-window (``clusters.keep_bands``): appended at its end, it costs little to keep."""
+bands, first seen within the window. A row is four integers: the story's time
+bucket (its first-seen second over ``clusters.BUCKET_SECONDS``), the band, the
+first-seen second and the story's ``items.near_key`` rather than its id. The primary key is
+the only index (on SQLite the table is that index), and it leads with the bucket:
+a new story's rows land in the newest bucket, a few pages that stay in the cache,
+rather than on pages all over the index; a lookup seeks each band in each bucket
+of the window; the rows that fell out of the window go a bucket at a time, from
+the start of the key (``clusters.keep_bands``)."""
 
 feed_items = Table(
     "feed_items",
