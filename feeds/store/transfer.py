@@ -78,9 +78,13 @@ TABLES: tuple[Table, ...] = (
 """Every table but ``meta``, in the order they are copied: a row is copied after
 the rows it names (no foreign keys enforce it, but a stopped copy then never
 leaves a dedup key or a band of a story that is not there)."""
-LOOKUP = {near_bands.name: near_bands.c.band.name, feed_items.name: feed_items.c.item_id.name}
+LOOKUP = {feed_items.name: feed_items.c.item_id.name}
 """The column by which a batch's rows are looked up in the target, when not the
 first of the primary key: one an index leads with, whose values are few rows each."""
+BY_RANGE = {near_bands.name}
+"""Tables whose batch is looked up in the target by the range of its primary keys
+(from its first row's to its last's): ``near_bands``, led by a week of first-seen
+time that thousands of rows share, has no index on any other column."""
 PROGRESS = "transfer_progress"
 """The ``meta`` row of an unfinished copy in the target: the source's creation
 time and, per table, the key of the last row copied (or ``done``); removed when
@@ -442,8 +446,13 @@ def _there(
     """The keys of ``rows`` the target has already: looked up by one indexed column
     of the key (``LOOKUP``), then matched whole (a tuple ``IN`` is a scan of the
     table on PostgreSQL)."""
-    by = LOOKUP.get(table.name, key[0].name)
-    held = table.c[by].in_({r[by] for r in rows})
+    held: ColumnElement[bool]
+    if table.name in BY_RANGE:  # the batch is in key order: its first and last keys
+        first, last = ([r[c.name] for c in key] for r in (rows[0], rows[-1]))
+        held = _at_least(key, first) & _at_most(key, last)
+    else:
+        by = LOOKUP.get(table.name, key[0].name)
+        held = table.c[by].in_({r[by] for r in rows})
     keys = {tuple(r[c.name] for c in key) for r in rows}
     return {tuple(r) for r in dst.execute(select(*key).where(held))} & keys
 
@@ -454,6 +463,10 @@ def _after(key: Sequence[Column[Any]], last: Sequence[Any]) -> ColumnElement[boo
 
 def _at_most(key: Sequence[Column[Any]], last: Sequence[Any]) -> ColumnElement[bool]:
     return tuple_(*key) <= tuple_(*[literal(v, c.type) for c, v in zip(key, last, strict=True)])
+
+
+def _at_least(key: Sequence[Column[Any]], first: Sequence[Any]) -> ColumnElement[bool]:
+    return tuple_(*key) >= tuple_(*[literal(v, c.type) for c, v in zip(key, first, strict=True)])
 
 
 def _encode_key(values: Sequence[Any]) -> list[Any]:
