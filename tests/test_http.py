@@ -506,6 +506,33 @@ def test_readable_tells_an_idle_connection_from_one_the_server_closed() -> None:
     assert readable(ours) and readable(None)  # gone: its next read ends
 
 
+async def _keep_alive(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    body: bytes,
+    until: Callable[[int], bool] = lambda _answered: False,
+) -> None:
+    """Answer every request of a kept-alive connection with ``body`` until the client
+    goes or ``until`` (given the answers sent) says to close the connection."""
+    answered = 0
+    try:
+        while True:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+            answered += 1
+            if until(answered):
+                break
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
 def test_keep_alive_connection_is_reused_and_a_closed_one_replaced(ctx: Context) -> None:
     """A loopback HTTP/1.1 server that keeps connections open, except that it closes
     the first one after its second answer: the third request finds it closed while
@@ -515,23 +542,8 @@ def test_keep_alive_connection_is_reused_and_a_closed_one_replaced(ctx: Context)
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connections.append(1)
-        answered = 0
-        try:
-            while True:
-                await reader.readuntil(b"\r\n\r\n")
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
-                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                    + body
-                )
-                await writer.drain()
-                answered += 1
-                if len(connections) == 1 and answered == 2:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+        first = len(connections) == 1
+        await _keep_alive(reader, writer, body, until=lambda answered: first and answered == 2)
 
     async def scenario() -> list[int]:
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -570,19 +582,9 @@ def test_connections_are_kept_per_origin_for_a_bounded_number_of_origins(ctx: Co
             me = (index, opened[index])
             open_now.add(me)
             try:
-                while True:
-                    await reader.readuntil(b"\r\n\r\n")
-                    writer.write(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                        + body
-                    )
-                    await writer.drain()
-            except (asyncio.IncompleteReadError, ConnectionError):
-                pass
+                await _keep_alive(reader, writer, body)
             finally:
                 open_now.discard(me)
-                writer.close()
 
         return handle
 
