@@ -569,3 +569,32 @@ def test_listing_read_through_the_driver_gives_what_sqlalchemy_reads(store: Stor
     assert listed == expected and len(listed) == 3
     assert all(item.date.tzinfo is UTC for item in listed)
     assert {item.date for item in listed} <= set(dates)
+
+
+def test_a_feed_of_many_sources_reads_by_date_and_lists_what_reading_by_source_lists(
+    store: Store,
+) -> None:
+    from feeds.store.scope import by_date, feed_select
+    from feeds.store.tables import items
+
+    outlets = [f"outlet-{n:02d}" for n in range(30)]
+    store.sync_sources([_spec(name) for name in outlets], NOW)
+    headlines = ["وزير الخارجية يستقبل نظيره", "ارتفاع أسعار النفط", "افتتاح معرض الكتاب"]
+    for n, name in enumerate(outlets):
+        entries = [
+            # a few stories share a date: their order is their source's
+            _entry(f"{headline} {n}", source=name, published=NOW - timedelta(hours=(n * k) % 7))
+            for k, headline in enumerate(headlines)
+        ]
+        store.save_batch(name, entries, now=NOW)
+    assert by_date(len(outlets), 30) and by_date(2, 30) and not by_date(1, 30)
+    with store.engine.connect() as conn:
+        for names in (outlets, outlets[:2], outlets[:1], [*outlets[5:], "gone"]):
+            columns = [items.c.id, items.c.sort_date, items.c.position]
+            rows = [conn.execute(feed_select(columns, names, dated=d)).all() for d in (True, False)]
+            assert rows[0] == rows[1] and len(rows[0]) == 3 * len(set(names) & set(outlets))
+    newest = store.latest(outlets, 10)  # by date: all 30 of the 30 sources
+    assert len(newest) == 10 and all(item.published == NOW for item in newest[:3])
+    assert [i.id for i in newest] == [i.id for i in store.latest(outlets, 40)[:10]]
+    one = store.latest(outlets[:1], 10)  # by source: 1 of 30
+    assert [i.source for i in one] == ["outlet-00"] * 3

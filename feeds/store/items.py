@@ -27,8 +27,9 @@ from feeds.store.changes import touch_stories
 from feeds.store.clusters import near_key
 from feeds.store.database import chunks, marks
 from feeds.store.files import save_files
-from feeds.store.scope import feed_select
+from feeds.store.scope import by_date, feed_select
 from feeds.store.tables import binder, content_of, dedup_keys, encode_enclosures, items
+from feeds.store.tables import sources as sources_table
 from feeds.store.topics import file_stories
 from feeds.topics import NO_TOPICS, Topics
 from sources.base import FileState
@@ -121,10 +122,11 @@ class Items(Base):
         near-duplicate cluster once (see ``feeds.store.clusters``)."""
         if (not source_names and feed is None) or limit <= 0:
             return []
-        query = feed_select([items], source_names, feed)
         rows: list[Any] = []
         clusters: set[str] = set()
         with self.engine.connect() as conn:
+            dated = feed is None and by_date(len(source_names), _source_count(conn))
+            query = feed_select([items], source_names, feed, dated=dated)
             offset = 0
             while len(rows) < limit:
                 page = [r._mapping for r in conn.execute(query.limit(limit).offset(offset))]
@@ -489,3 +491,8 @@ def with_clusters(conn: Connection, rows: Sequence[Any]) -> list[StoredItem]:
             item = clusters.as_entry(item, row, cluster)
         out.append(item)
     return out
+
+
+def _source_count(conn: Connection) -> int:
+    """How many sources the store knows (``by_date`` weighs a feed's share of them)."""
+    return int(conn.execute(select(func.count()).select_from(sources_table)).scalar_one())
