@@ -230,11 +230,15 @@ def test_two_workers_poll_each_source_once_per_interval_and_publishers_agree(
     for node in publishers:
         public = cluster.public(node.root.name)
         wait_until(lambda p=public: len(published(p)) == len(wire.titles()), 20, "the stories")
+    polled = 0
     for node in workers:
         assert node.stop() == 0
-        polls = node.events("poll")
-        assert polls and not node.events("render")
+        polled += len(node.events("poll"))
+        assert not node.events("render")
         assert not cluster.public(node.root.name).exists()  # a worker never renders
+    # whichever worker claims first takes every due source (SKIP LOCKED): on a busy
+    # machine one of the two may poll them all, which the checks below allow
+    assert polled
     assert_polled_once_per_interval(wire.server, started + 2, until)
     both = [cluster.public(node.root.name) for node in publishers]
     for public in both:
