@@ -411,9 +411,8 @@ def publish_archives(
     entries the publish rendered for other feeds; ``on_file``: called with each
     page as soon as it is decided, its bytes included, which the result then no
     longer holds (a feed's pages may weigh more than the memory at hand). Returns
-    every page it
-    has (written or not), the ones it no longer has (their files are the
-    caller's to remove) and their records."""
+    every page it has (written or not), the ones it no longer has (their files
+    are the caller's to remove) and their records."""
     size = PAGE_SIZE if page_size is None else page_size
     pages = archived(store.listing(sources), limit, in_feed, tz, size)
     held = store.stored_ids([r.oldest for r in records.values() if r.oldest])

@@ -709,9 +709,14 @@ class _Ledger:
         max_age = feed_max_age if archive.newest else ARCHIVE_MAX_AGE
         links = (("self", archive.url),)
         self.record(
-            archive.path, archive.data, archive.written, max_age=max_age, links=links, cors=True,
+            archive.path,
+            archive.data,
+            archive.written,
+            max_age=max_age,
+            links=links,
+            cors=True,
             quick=True,
-        )  # fmt: skip
+        )
 
     def record(
         self,

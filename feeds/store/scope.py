@@ -1,6 +1,7 @@
-"""Which stories a feed lists, as one query for ``latest`` and ``listing``: withdrawn stories left out, a near-duplicate cluster's
-member only when the feed does not show its representative, newest first,
-stories of one date in their source's order.
+"""Which stories a feed lists, as one query for ``latest`` and ``listing``:
+withdrawn stories left out, a near-duplicate cluster's member only when the feed
+does not show its representative, newest first, stories of one date in their
+source's order.
 
 A feed of sources reads ``items`` by source; a topic or tag feed reads its rows
 of the ``feed_items`` index (``feeds.store.topics``) in the index's order, so

@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Table, func, inspect, literal, select, tuple_
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.elements import Tuple
 
 from feeds.store.api import Store
 from feeds.store.changes import begin, flush, touch_all
@@ -457,16 +458,21 @@ def _there(
     return {tuple(r) for r in dst.execute(select(*key).where(held))} & keys
 
 
+def _key_of(key: Sequence[Column[Any]], values: Sequence[Any]) -> Tuple:
+    """A primary key's values as a tuple to compare ``tuple_(*key)`` with."""
+    return tuple_(*[literal(v, c.type) for c, v in zip(key, values, strict=True)])
+
+
 def _after(key: Sequence[Column[Any]], last: Sequence[Any]) -> ColumnElement[bool]:
-    return tuple_(*key) > tuple_(*[literal(v, c.type) for c, v in zip(key, last, strict=True)])
+    return tuple_(*key) > _key_of(key, last)
 
 
 def _at_most(key: Sequence[Column[Any]], last: Sequence[Any]) -> ColumnElement[bool]:
-    return tuple_(*key) <= tuple_(*[literal(v, c.type) for c, v in zip(key, last, strict=True)])
+    return tuple_(*key) <= _key_of(key, last)
 
 
 def _at_least(key: Sequence[Column[Any]], first: Sequence[Any]) -> ColumnElement[bool]:
-    return tuple_(*key) >= tuple_(*[literal(v, c.type) for c, v in zip(key, first, strict=True)])
+    return tuple_(*key) >= _key_of(key, first)
 
 
 def _encode_key(values: Sequence[Any]) -> list[Any]:
