@@ -398,3 +398,34 @@ def test_a_stored_candidate_half_the_size_matches_at_the_threshold() -> None:
     found = best_match(probe, [short, half])
     assert found is not None and found.id == "half"
     assert best_match(probe, [short]) is None
+
+
+def test_a_band_that_many_stories_share_proposes_only_its_newest(store: Store) -> None:
+    """An outlet that ends every story with the same long paragraph (not shared
+    within one poll, so no poll's fingerprints leave it out) gives its stories
+    bands in common. A band proposes its newest ``PER_BAND`` stories only, and a
+    copy of the outlet's first story, pushed out of those bands' newest, is still
+    found through the bands of its own text."""
+    from feeds.near import fingerprint, lines_of
+    from feeds.store.clusters import PER_BAND, candidates
+
+    sign_off = " ".join(LONG[-1]["body"].split()[:150])
+    stories = LONG[2 : 2 + PER_BAND + 12]
+    saved = []
+    for minute, article in enumerate(stories):
+        entry = _entry("daily", article["title"], f"{article['body']}\n{sign_off}")
+        store.save_batch("daily", [entry], now=NOW + timedelta(minutes=minute))
+        saved.append(entry)
+    with store.engine.connect() as conn:
+        shared = conn.exec_driver_sql(
+            f"SELECT band, COUNT(*) FROM near_bands GROUP BY band HAVING COUNT(*) > {PER_BAND}"
+        ).all()
+        assert shared, "the sign-off gives no band to many stories: the test tests nothing"
+        probe = fingerprint(lines_of(f"{LONG[-2]['body']}\n{sign_off}"))
+        assert probe is not None
+        proposed = candidates(conn, [probe], NOW - timedelta(days=1))
+    assert {band for band, _count in shared} & set(proposed)
+    assert all(len(found) <= PER_BAND for found in proposed.values())
+    copy = _entry("outlet", "نسخة منقولة", _agency_copy(stories[0]["body"]))
+    result, decisions = store.save_batch("outlet", [copy], now=NOW + timedelta(hours=1))
+    assert result.merged == 1 and decisions[0].duplicate_of == saved[0].id

@@ -213,21 +213,38 @@ def restore_bands(conn: Connection, since: int, until: int) -> None:
             conn.exec_driver_sql(sql, rows)
 
 
+PER_BAND = 16
+"""Stories a band proposes at most: the newest first seen. A band value that many
+stories of the window share comes from text they have in common (an outlet's
+boilerplate paragraph, a quoted statement) rather than from one story copied: its
+stories would all be read and compared with every new story having it, a cost
+that grows with the window. A copy shares several bands with its original
+(``BANDS`` × resemblance², four at the threshold, most of them at higher
+resemblance), and copies of a story arrive within hours of it: the newest
+``PER_BAND`` of a band are those it would be found through."""
+
+
 def candidates(
     conn: Connection, fps: Iterable[Fingerprint], since: datetime
 ) -> dict[int, list[Candidate]]:
     """Per band of these fingerprints: the stored, not withdrawn stories having it,
-    first seen since ``since``. Two queries, whatever the number of stories (sent
-    to the driver as they are: the band lists are long), the first seeking each
-    band in each bucket from ``since``'s to the newest."""
+    first seen since ``since``, at most the newest ``PER_BAND``. Two queries,
+    whatever the number of stories (sent to the driver as they are: the band lists
+    are long), the first seeking each band in each bucket from ``since``'s to the
+    newest."""
     wanted = sorted({band for fp in fps for band in fp.bands})
     after = int(since.timestamp())
     keys_of: dict[int, list[int]] = {}
     buckets = _buckets(conn, after) if wanted else []
     for chunk in chunks(wanted) if buckets else ():
+        # the newest PER_BAND stories of each band (the database ranks them, so a
+        # band that hundreds of stories share costs no more than its cap here)
         sql = (
-            f"SELECT band, item_key FROM near_bands WHERE bucket IN ({marks(conn, len(buckets))}) "
-            f"AND band IN ({marks(conn, len(chunk))}) AND first_seen >= {marks(conn, 1)}"
+            "SELECT band, item_key FROM (SELECT band, item_key, ROW_NUMBER() OVER "
+            "(PARTITION BY band ORDER BY first_seen DESC, item_key DESC) AS place "
+            f"FROM near_bands WHERE bucket IN ({marks(conn, len(buckets))}) "
+            f"AND band IN ({marks(conn, len(chunk))}) AND first_seen >= {marks(conn, 1)}) "
+            f"AS hits WHERE place <= {PER_BAND}"
         )
         for band, key in conn.exec_driver_sql(sql, (*buckets, *chunk, after)):
             keys_of.setdefault(band, []).append(key)
