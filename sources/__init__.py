@@ -8,6 +8,7 @@ imports ``feeds``.
 
 from __future__ import annotations
 
+from sources import startup  # noqa: F401  (first: before httpx is imported)
 from sources.base import Collected, Collector, Context, SourceSpec
 from sources.files import collect_files
 from sources.http import FetchSettings
