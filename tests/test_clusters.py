@@ -429,3 +429,37 @@ def test_a_band_that_many_stories_share_proposes_only_its_newest(store: Store) -
     copy = _entry("outlet", "نسخة منقولة", _agency_copy(stories[0]["body"]))
     result, decisions = store.save_batch("outlet", [copy], now=NOW + timedelta(hours=1))
     assert result.merged == 1 and decisions[0].duplicate_of == saved[0].id
+
+
+def test_candidates_of_many_bands_are_each_bands_newest_in_each_bucket(store: Store) -> None:
+    """Hundreds of bands looked up at once (several statements, in pieces of a
+    power of two) over two weeks of the index: per band, exactly the newest
+    ``PER_BAND`` stories of each week, as read row by row."""
+    from feeds.near import fingerprint, lines_of
+    from feeds.store.clusters import PER_BAND, candidates, near_key
+
+    start = NOW - timedelta(days=6)
+    saved = []
+    for hour, article in enumerate(LONG[:70]):
+        entry = _entry(f"outlet{hour % 3}", article["title"], article["body"])
+        store.save_batch(entry.item.source, [entry], now=start + timedelta(hours=hour * 2))
+        saved.append(entry)
+    probes = [fingerprint(lines_of(a["body"])) for a in LONG[:70:2]]
+    fps = [fp for fp in probes if fp is not None]
+    since = start - timedelta(days=1)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT bucket, band, first_seen, item_key FROM near_bands"
+        ).all()
+        proposed = candidates(conn, fps, since)
+    assert len({r[0] for r in rows}) == 2 and len({b for fp in fps for b in fp.bands}) > 300
+    newest: dict[int, set[int]] = {}
+    for bucket, band in {(r[0], r[1]) for r in rows}:
+        ranked = sorted((r for r in rows if r[0] == bucket and r[1] == band), reverse=True)
+        newest.setdefault(band, set()).update(r[3] for r in ranked[:PER_BAND])
+    keys = {near_key(e.id): e.id for e in saved}
+    for fp in fps:
+        for band in fp.bands:
+            assert {keys[near_key(c.id)] for c in proposed.get(band, [])} == {
+                keys[k] for k in newest.get(band, set())
+            }
