@@ -68,6 +68,20 @@ def test_a_copy_joining_a_cluster_changes_every_version_s_source(store: Store) -
         assert after[source_key(name)] != before[source_key(name)], name
 
 
+def test_a_copy_joining_a_cluster_changes_the_topics_of_its_versions(store: Store) -> None:
+    """The topic feed an earlier version is filed under lists the cluster's entry
+    too: a new copy from a source the topic does not take changes it."""
+    store.save_batch("goud", [_entry(26, "goud")], now=NOW, policy=NEAR, topics=SAHARA)
+    body = articles()[26]["body"] + " المصدر: وكالات."
+    before = store.change_tokens()
+    copy = _entry(26, "wire", title="نسخة الوكالة", body=body)
+    result, _ = store.save_batch("wire", [copy], now=NOW + timedelta(hours=1), policy=NEAR)
+    assert result.merged == 1
+    after = store.change_tokens()
+    assert after["sahara"] != before["sahara"]
+    assert after[source_key("goud")] != before[source_key("goud")]
+
+
 def test_retention_and_a_feed_indexed_again_change_everything(store: Store) -> None:
     store.save_batch("goud", [_entry(i, "goud") for i in (0, 1, 2)], now=NOW, topics=SAHARA)
     store.index_topics(SAHARA)

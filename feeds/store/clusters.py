@@ -63,7 +63,7 @@ from feeds.near import (
     unpack,
     unpacked,
 )
-from feeds.store.changes import touch_stories
+from feeds.store.changes import source_key, touch_keys
 from feeds.store.database import chunks, insert_rows, marks, upserting
 from feeds.store.tables import binder, content_of, items, meta
 from sources.html import html_to_text
@@ -395,20 +395,20 @@ def show_changed(conn: Connection, ids: Iterable[str], now: datetime) -> None:
 
 def touch_clusters(conn: Connection, roots: Iterable[str]) -> None:
     """New change tokens for the feeds of every version of these clusters (each
-    version's entry, where it stands in for its cluster, lists the others)."""
-    touch_stories(conn, members(conn, roots))
-
-
-def members(conn: Connection, roots: Iterable[str]) -> list[str]:
-    """The ids of every version of these clusters, the representatives included."""
-    versions: list[str] = []
+    version's entry, where it stands in for its cluster, lists the others): the
+    versions' sources and the feeds they are filed under, asked of the clusters
+    at once (a cluster of hundreds of copies is not listed story by story)."""
+    keys: set[str] = set()
     for chunk in chunks(sorted(set(roots))):
-        sql = (
-            f"SELECT id FROM items WHERE id IN ({marks(conn, len(chunk))}) "
-            f"OR cluster IN ({marks(conn, len(chunk))})"
+        versions = f"id IN ({marks(conn, len(chunk))}) OR cluster IN ({marks(conn, len(chunk))})"
+        sources = f"SELECT DISTINCT source FROM items WHERE {versions}"
+        keys.update(map(source_key, conn.exec_driver_sql(sources, (*chunk, *chunk)).scalars()))
+        filed = (
+            "SELECT DISTINCT feed FROM feed_items "
+            f"WHERE item_id IN (SELECT id FROM items WHERE {versions})"
         )
-        versions.extend(conn.exec_driver_sql(sql, (*chunk, *chunk)).scalars())
-    return versions
+        keys.update(conn.exec_driver_sql(filed, (*chunk, *chunk)).scalars())
+    touch_keys(conn, keys)
 
 
 def roots_of(conn: Connection, ids: Iterable[str]) -> set[str]:

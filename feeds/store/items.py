@@ -219,11 +219,11 @@ def save_batch(
     file_stories(conn, filed, topics)
     clusters.insert_bands(conn, bands)
     clusters.show_changed(conn, touched, now)
-    shown = clusters.members(conn, touched)  # before a withdrawal hands a cluster on
-    withdrawn = corrections.withdraw(conn, gone, now)
     # the change tokens of every story written, and of every version of the clusters
-    # whose entries changed, asked for at once
-    touch_stories(conn, [*filed, *shown, *clusters.members(conn, edited)])
+    # whose entries changed (these before a withdrawal hands a cluster on)
+    clusters.touch_clusters(conn, [*touched, *edited])
+    withdrawn = corrections.withdraw(conn, gone, now)
+    touch_stories(conn, filed)
     save_files(conn, source, file_states, now)
     result = BatchResult(
         new=counts[Outcome.NEW],
