@@ -55,9 +55,22 @@ _PENDING = "nashra.changes"
 """``Connection.info`` key: the keys touched by the open write transaction."""
 
 
+_CLUSTERS = "nashra.clusters"
+"""``Connection.info`` key: the clusters whose versions' keys the open write
+transaction touched (``feeds.store.clusters.touch_clusters``)."""
+
+
 def begin(conn: Connection) -> None:
     """A write transaction begins on ``conn``: nothing touched yet."""
     conn.info[_PENDING] = set()
+    conn.info[_CLUSTERS] = set()
+
+
+def clusters_touched(conn: Connection) -> set[str]:
+    """The clusters (by representative) whose versions' keys the open write
+    transaction touched already."""
+    done: set[str] = conn.info.setdefault(_CLUSTERS, set())
+    return done
 
 
 def touch_keys(conn: Connection, keys: Iterable[str]) -> None:

@@ -63,7 +63,7 @@ from feeds.near import (
     unpack,
     unpacked,
 )
-from feeds.store.changes import source_key, touch_keys
+from feeds.store.changes import clusters_touched, source_key, touch_keys
 from feeds.store.database import chunks, insert_rows, marks, upserting
 from feeds.store.tables import binder, content_of, items, meta
 from sources.html import html_to_text
@@ -396,18 +396,25 @@ def show_changed(conn: Connection, ids: Iterable[str], now: datetime) -> None:
 def touch_clusters(conn: Connection, roots: Iterable[str]) -> None:
     """New change tokens for the feeds of every version of these clusters (each
     version's entry, where it stands in for its cluster, lists the others): the
-    versions' sources and the feeds they are filed under, asked of the clusters
-    at once (a cluster of hundreds of copies is not listed story by story)."""
+    versions' sources and the feeds they are filed under, in one pass over the
+    clusters' versions (a cluster of hundreds of copies is not listed story by
+    story), and once a transaction: what a cluster's versions touch is the same
+    when another copy joins it later in the transaction (that copy's own source
+    and feeds are touched as a story written)."""
+    done = clusters_touched(conn)
+    wanted = sorted(set(roots) - done)
+    done.update(wanted)
     keys: set[str] = set()
-    for chunk in chunks(sorted(set(roots))):
-        versions = f"id IN ({marks(conn, len(chunk))}) OR cluster IN ({marks(conn, len(chunk))})"
-        sources = f"SELECT DISTINCT source FROM items WHERE {versions}"
-        keys.update(map(source_key, conn.exec_driver_sql(sources, (*chunk, *chunk)).scalars()))
-        filed = (
-            "SELECT DISTINCT feed FROM feed_items "
-            f"WHERE item_id IN (SELECT id FROM items WHERE {versions})"
+    for chunk in chunks(wanted):
+        sql = (
+            "SELECT DISTINCT i.source, f.feed FROM items i "
+            "LEFT JOIN feed_items f ON f.item_id = i.id "
+            f"WHERE i.id IN ({marks(conn, len(chunk))}) OR i.cluster IN ({marks(conn, len(chunk))})"
         )
-        keys.update(conn.exec_driver_sql(filed, (*chunk, *chunk)).scalars())
+        for source, feed in conn.exec_driver_sql(sql, (*chunk, *chunk)):
+            keys.add(source_key(source))
+            if feed is not None:
+                keys.add(feed)
     touch_keys(conn, keys)
 
 
