@@ -177,10 +177,12 @@ def web_link(value: str | None, base: str | None = None) -> str | None:
     stripped = value.strip()
     squeezed = "".join(stripped.split())  # browsers drop whitespace inside a scheme too
     try:
-        for candidate in (squeezed, stripped):
-            parts = urlsplit(urljoin(base, candidate) if base else candidate)
+        # the squeezed text is judged too when it differs (the link is the stripped one)
+        for candidate in (stripped,) if squeezed == stripped else (squeezed, stripped):
+            joined = urljoin(base, candidate) if base else candidate
+            parts = urlsplit(joined)
             if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
                 return None
-        return urljoin(base, stripped) if base else stripped
+        return joined
     except ValueError:  # "http://[bad"
         return None

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sources.urls import (
+    WEB_SCHEMES,
     canonical_url,
     clean_media_type,
     guess_media_type,
     iri_to_uri,
     strip_tracking,
+    web_link,
 )
 
 
@@ -67,3 +74,61 @@ def test_media_types_from_extensions_and_declarations() -> None:
     assert clean_media_type(" Audio/MPEG; charset=x") == "audio/mpeg"
     for bad in ("image", "image/*", "mp3", "<b>/x", ""):
         assert clean_media_type(bad) == ""
+
+
+def _web_link_judging_both(value: str | None, base: str | None) -> str | None:
+    """``web_link`` as it was written first: the squeezed and the stripped text
+    always both judged, and the link joined again at the end."""
+    if not value:
+        return None
+    stripped = value.strip()
+    squeezed = "".join(stripped.split())
+    try:
+        for candidate in (squeezed, stripped):
+            parts = urlsplit(urljoin(base, candidate) if base else candidate)
+            if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+                return None
+        return urljoin(base, stripped) if base else stripped
+    except ValueError:
+        return None
+
+
+_LINK_PARTS = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "HTTP://",
+        "javascript:",
+        "java script:",
+        "data:",
+        "//",
+        "/",
+        "../",
+        "?",
+        "#",
+        " ",
+        "\t",
+        "\n",
+        "[",
+        "]",
+        "@",
+        ":",
+        "أخبار",
+        "a.example",
+        "%41",
+        "x",
+        ".",
+    ]
+)
+
+
+@given(
+    st.lists(_LINK_PARTS, max_size=8).map("".join) | st.text(max_size=40),
+    st.none() | st.sampled_from(["https://site.example/feed/", "http://127.0.0.1:8/a.xml", ""]),
+)
+def test_web_link_judges_a_link_whose_squeezed_text_is_its_own_once(
+    value: str, base: str | None
+) -> None:
+    """Joined and split once when stripping whitespace inside it changes nothing;
+    the same answers as judging the squeezed and the stripped text each time."""
+    assert web_link(value, base) == _web_link_judging_both(value, base)
