@@ -12,7 +12,7 @@ same bytes:
   feedgen   the document built by feedgen, read back and completed, cut into
             entries (what ``atom_entries`` did before #10: the reference of
             tests/test_render.py, ``feedgen_atom``);
-  direct    ``atom_entries`` as it is: each entry written in lxml.
+  direct    ``atom_entries`` as it is: each entry written as escaped text.
 
 Both include making the stories publishable (``publishable_story``: cleaning and
 sanitising again); its share is timed apart (``publishable``). Caches are

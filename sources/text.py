@@ -37,5 +37,9 @@ def strip_illegal(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Valid Unicode without forbidden characters: what every field of an item
-    coming from a source is made of."""
+    coming from a source is made of. Text that is clean already costs one scan: a
+    printable string (``str.isprintable``) has no control character (Cc),
+    surrogate (Cs) or noncharacter (Cn), which are all this removes or replaces."""
+    if text.isprintable():
+        return text
     return strip_illegal(valid_unicode(text))

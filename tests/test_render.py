@@ -40,6 +40,7 @@ from feeds.render import (
 )
 from feeds.store import AlsoReported, Store, StoredItem
 from sources.item import Enclosure
+from sources.text import clean_text, strip_illegal, valid_unicode
 from sources.urls import iri_to_uri
 from tests.conftest import DATA, NOW, Site
 from tests.feedcheck import check_atom, check_json_feed, check_rss
@@ -918,8 +919,8 @@ def test_any_stories_assemble_to_the_document_rendered_whole(
 
 # ------------------------------------------- entries written directly against feedgen's
 
-# render_atom's entries are written directly in lxml (feeds.render._atom_entry), no
-# longer through feedgen and a parse of its output. What they replaced is kept here as
+# render_atom's entries are written directly as escaped text (feeds.render._atom_entry),
+# no longer through feedgen and a parse of its output. What they replaced is kept here as
 # the reference: feedgen's whole document read back and completed, as render_atom did
 # up to #10; both must give the same bytes for every story and every feed.
 
@@ -1132,6 +1133,121 @@ def test_documents_without_entries_are_feedgens(meta: FeedMeta) -> None:
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+MARKUP = st.text(st.sampled_from("&<>\"'\t\n\r \x01]#?=;/\u200fع"), max_size=12)
+"""What attribute values must escape: markup, quotes, tab, line feed, CR (and a
+control character, which no publishable text keeps)."""
+SAFE_MARKUP = MARKUP.filter(lambda text: "\x01" not in text)
+URL = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["https://", "http://", "javascript:", ""]),
+        SAFE_MARKUP,
+        st.sampled_from(["@r.example/", ".example/", "r.example/"]),
+        MARKUP,
+        st.sampled_from(["", "?a=1&b=2", "#x"]),
+    ),
+)
+"""Links with markup, quotes and whitespace wherever a URL may keep them: its user
+part is not percent-encoded (no control character there: lxml refuses it)."""
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.tuples(TEXT, TEXT, TEXT, TEXT, TEXT, st.lists(TEXT, max_size=3)),
+            st.tuples(URL, URL, URL, MARKUP | TEXT, SAFE_MARKUP),
+            st.lists(st.tuples(TEXT | MARKUP, TEXT | MARKUP, URL | st.none()), max_size=3),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.tuples(MARKUP | TEXT, URL),
+    st.sampled_from(list(SAMPLE_METAS.values())),
+)
+def test_any_field_written_directly_is_feedgens(
+    drawn: list[
+        tuple[
+            tuple[str, str, str, str, str, list[str]],
+            tuple[str, str, str, str, str],
+            list[tuple[str, str, str | None]],
+        ]
+    ],
+    attributed: tuple[str, str],
+    meta: FeedMeta,
+) -> None:
+    """Every text and attribute value of an entry, of any characters: the id, title,
+    summary, body, author, language and tags; the story's link (or its slug in the
+    permalink), image, enclosure and its type; each outlet's name, title and link;
+    the name and URL of the attributed source."""
+    name, url = attributed
+    meta = replace(meta, sources=(*meta.sources, SourceInfo(name="x", title=name, url=url)))
+    stories = []
+    for number, (texts, links, also) in enumerate(drawn):
+        ident, title, summary, body, author, tags = texts
+        link, image, enclosure, kind, slug = links
+        item = replace(
+            RESCUE,
+            id=f"urn:nashra:t:{number}{ident}",
+            title=title,
+            summary=summary,
+            body=body,
+            author=author,
+            language=summary[:4],
+            tags=tuple(tags),
+            url=link,
+            image=image,
+            slug=f"{number}{slug}",
+            source=["x", "goud", "odd", ""][number % 4],
+            enclosures=(Enclosure(enclosure, kind, number or None),),
+            also=tuple(
+                AlsoReported(source=s, title=t, url=u, first_seen=FIRST_SEEN) for s, t, u in also
+            ),
+        )
+        stories.append(Story(item, link))
+    assert_as_feedgen(meta, stories)
+
+
+def test_a_link_lxml_refuses_is_refused_alike() -> None:
+    """A control character in the user part of a URL, which ``safe_link`` keeps:
+    feedgen's lxml refused the entry, and so does the entry written directly."""
+    for story in (
+        Story(replace(RESCUE, url="https://us\x01er@e.org/x"), "https://us\x01er@e.org/x"),
+        Story(replace(RESCUE, image="https://e\x1f.org/i.jpg"), "https://e.org/s.html"),
+        Story(replace(RESCUE, slug="s\x0b"), "javascript:x()"),
+    ):
+        ready = [rendering.publishable_story(story, PAGE_META.home_url)]
+        with pytest.raises(ValueError):
+            feedgen_atom(PAGE_META, ready)
+        with pytest.raises(ValueError):
+            render_atom(PAGE_META, [story])
+        with pytest.raises(ValueError):
+            atom_entries(PAGE_META, [story])
+
+
+LEGAL_XML = [
+    chunk
+    for start in range(0, 0x110000, 0x1000)
+    if (
+        chunk := "".join(
+            chr(c)
+            for c in range(start, start + 0x1000)
+            if c in (9, 10, 13) or 0x20 <= c < 0xD800 or 0xE000 <= c < 0xFFFE or c > 0xFFFF
+        )
+    )
+]
+"""Every character XML 1.0 allows, in 272 pieces."""
+
+
+def test_text_and_attributes_are_escaped_as_lxml_escapes_every_character() -> None:
+    root = etree.fromstring(f'<feed xmlns="{ATOM}"/>')
+    for chunk in LEGAL_XML:
+        element = etree.SubElement(root, f"{{{ATOM}}}x", a=chunk)
+        element.text = chunk
+        written = etree.tostring(element, encoding="UTF-8")
+        root.remove(element)
+        expected = f'<x xmlns="{ATOM}" a="{rendering._attr(chunk)}">{rendering._text(chunk)}</x>'
+        assert written == expected.encode("utf-8")
 
 
 @settings(max_examples=150, deadline=None)
@@ -1171,3 +1287,18 @@ def test_any_entry_written_directly_is_feedgens(
         for number, (title, body, author, tags, also) in enumerate(texts)
     ]
     assert_as_feedgen(meta, stories)
+
+
+@given(
+    st.text(
+        st.characters()
+        | st.sampled_from(
+            ["\ud800", "\udfff", "\ufffe", "\uffff", "\x85", "\x7f", "\x00", "\t", "\r", "\u200f"]
+        )
+    )
+)
+def test_text_printable_already_is_cleaned_as_clean_text_cleans(text: str) -> None:
+    """``clean_text``'s shortcut for clean text (printable: returned as it is) gives
+    what its whole work gives, and so does the render's ``_clean``."""
+    assert clean_text(text) == strip_illegal(valid_unicode(text))
+    assert rendering._clean(text) == clean_text(text)
