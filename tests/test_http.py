@@ -8,11 +8,15 @@ import gzip
 import inspect
 import logging
 import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
+import certifi
 import httpx
 import pytest
+import trustme
 
 from sources import Collected, Context, Fetcher, FetchSettings, SourceSpec, collect_url
 from sources.base import SourceState
@@ -613,3 +617,53 @@ def test_connections_are_kept_per_origin_for_a_bounded_number_of_origins(ctx: Co
     assert statuses == [200] * 6
     assert opened == {0: 2, 1: 1, 2: 1, 3: 1}  # o0 reused once, then closed and opened again
     assert still_open <= 3  # two idle origins, plus the one just used
+
+
+def test_https_origins_are_verified_against_the_ca_bundle_read_when_first_needed(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A loopback TLS server with a certificate of a throw-away authority (trustme):
+    refused with a certificate error under the CA bundle nashra ships with
+    (certifi's), read only when the first https origin is met (a run of http
+    sources never reads it); accepted when the bundle holds that authority."""
+    authority = trustme.CA()
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(tls)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    body = (DATA / "goud-rss10.rdf").read_bytes()
+    asked: list[str] = []
+    real_where = certifi.where
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _keep_alive(reader, writer, body)
+
+    async def fetch(trusted: bool) -> Collected | str:
+        def where() -> str:
+            asked.append("bundle")
+            return str(bundle) if trusted else real_where()
+
+        monkeypatch.setattr(certifi, "where", where)
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
+        port = server.sockets[0].getsockname()[1]
+        spec = SourceSpec(name="tls", url=f"https://127.0.0.1:{port}/rss.xml", allow_private=True)
+        plain = SourceSpec(name="plain", url="http://127.0.0.1:9/rss.xml", allow_private=True)
+        try:
+            async with Fetcher(FetchSettings(connect_timeout=2, read_timeout=2)) as fetcher:
+                with pytest.raises(FetchError):  # nothing listens: refused, over plain HTTP
+                    await collect_url(plain, ctx, fetcher)
+                assert asked == []
+                try:
+                    return await collect_url(spec, ctx, fetcher)
+                except FetchError as exc:
+                    return str(exc)
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    refused = asyncio.run(fetch(trusted=False))
+    assert isinstance(refused, str) and "certificate" in refused.lower(), refused
+    asked.clear()
+    accepted = asyncio.run(fetch(trusted=True))
+    assert isinstance(accepted, Collected) and accepted.status == 200
+    assert asked == ["bundle"]
