@@ -59,7 +59,7 @@ from lxml import etree
 
 from feeds.atomic import write_if_changed
 from feeds.render import (
-    ATOM_NS,
+    ATOM,
     ArchiveLinks,
     AtomEntry,
     FeedMeta,
@@ -88,9 +88,7 @@ INDEXES = Path(".nashra") / "archives"
 """Under the public folder, ``<feed>/<page>.json``: what each entry of a page's
 file was rendered from, so that a page rendered again reuses the entries that
 did not change."""
-FH_NS = "http://purl.org/syndication/history/1.0"
 ARCHIVE_RELS = ("current", "prev-archive", "next-archive")
-_ATOM = f"{{{ATOM_NS}}}"
 _OWN_IDS = "urn:nashra:id:"
 """The prefix of an id published in nashra's own URN (``published_id``)."""
 
@@ -317,7 +315,7 @@ class _Old:
 
 
 def _id(entry: _Element) -> str:
-    return entry.findtext(f"{_ATOM}id") or ""
+    return entry.findtext(f"{ATOM}id") or ""
 
 
 def _read(path: Path, store: Store, fresh_ids: set[str]) -> _Old | None:
@@ -328,16 +326,16 @@ def _read(path: Path, store: Store, fresh_ids: set[str]) -> _Old | None:
         tree = etree.fromstring(path.read_bytes(), _PARSER).getroottree()
     except (OSError, etree.XMLSyntaxError):
         return None
-    if tree.getroot().tag != f"{_ATOM}feed":
+    if tree.getroot().tag != f"{ATOM}feed":
         return None
-    others = [e for e in tree.getroot().iterfind(f"{_ATOM}entry") if _id(e) not in fresh_ids]
+    others = [e for e in tree.getroot().iterfind(f"{ATOM}entry") if _id(e) not in fresh_ids]
     held = store.stored_ids([i for e in others for i in story_ids(_id(e))])
     carried = [e for e in others if not any(i in held for i in story_ids(_id(e)))]
     return _Old(tree, carried)
 
 
 def _when(entry: _Element, name: str) -> datetime:
-    text = entry.findtext(f"{_ATOM}{name}") or entry.findtext(f"{_ATOM}updated") or ""
+    text = entry.findtext(f"{ATOM}{name}") or entry.findtext(f"{ATOM}updated") or ""
     try:
         return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError:
@@ -350,17 +348,17 @@ def _merged(fresh: bytes, carried: Sequence[_Element]) -> _Tree:
     carried entries' newest."""
     tree = etree.fromstring(fresh, _PARSER).getroottree()
     root = tree.getroot()
-    entries = root.findall(f"{_ATOM}entry")
+    entries = root.findall(f"{ATOM}entry")
     for entry in entries:
         root.remove(entry)
     entries += [etree.fromstring(etree.tostring(e), _PARSER) for e in carried]
     entries.sort(key=lambda e: _when(e, "published"), reverse=True)  # stable: ties keep order
     root.extend(entries)
-    updated = root.find(f"{_ATOM}updated")
+    updated = root.find(f"{ATOM}updated")
     if updated is not None and carried:
         newest = max(carried, key=lambda e: _when(e, "updated"))
         if _when(newest, "updated") > _when(root, "updated"):
-            updated.text = newest.findtext(f"{_ATOM}updated")
+            updated.text = newest.findtext(f"{ATOM}updated")
     return tree
 
 
@@ -370,11 +368,11 @@ def _same_document(one: _Tree, other: _Tree) -> bool:
     def shape(tree: _Tree) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         root = tree.getroot()
         entries = sorted(
-            (_id(e), e.findtext(f"{_ATOM}updated") or "") for e in root.iterfind(f"{_ATOM}entry")
+            (_id(e), e.findtext(f"{ATOM}updated") or "") for e in root.iterfind(f"{ATOM}entry")
         )
         links = sorted(
             (link.get("rel", ""), link.get("href", ""))
-            for link in root.iterfind(f"{_ATOM}link")
+            for link in root.iterfind(f"{ATOM}link")
             if link.get("rel") in ARCHIVE_RELS
         )
         return entries, links

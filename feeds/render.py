@@ -90,8 +90,8 @@ from sources.urls import guess_media_type, iri_to_uri, web_link
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-_ATOM = f"{{{ATOM_NS}}}"
-DC_NS = "http://purl.org/dc/elements/1.1/"
+ATOM = f"{{{ATOM_NS}}}"
+"""What the name of an Atom element starts with in lxml (``{namespace}``)."""
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 SYNDICATION_NS = "http://purl.org/rss/1.0/modules/syndication/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
@@ -757,9 +757,9 @@ def _atom_shell(meta: FeedMeta, *, updated: datetime, with_also: bool) -> bytes:
     fg = _generator(meta, [], delivery, rss=False, updated=updated, with_also=with_also)
     tree = _reparse(fg.atom_str(pretty=False), cdata=False)
     tree.set(XML_LANG, meta.language)
-    anchor = tree.findall(f"{_ATOM}link")[-1]
+    anchor = tree.findall(f"{ATOM}link")[-1]
     for rel, href in reversed(_feed_links(delivery)):
-        anchor.addnext(_atom_link(f"{_ATOM}link", rel, href))
+        anchor.addnext(_atom_link(f"{ATOM}link", rel, href))
     if delivery.is_archive:
         tree.append(etree.Element(f"{{{HISTORY_NS}}}archive"))
     return _serialize(tree, delivery.stylesheet)
@@ -858,7 +858,7 @@ def _legal(*values: str) -> None:
     by ``safe_link`` is percent-encoded but in its host part, and a permalink is
     the site's URL and the story's slug as stored."""
     for value in values:
-        if not (value.isascii() and value.isprintable()) and _NOT_XML.search(value):
+        if not value.isprintable() and _NOT_XML.search(value):
             raise ValueError(
                 "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or "
                 "control characters"
